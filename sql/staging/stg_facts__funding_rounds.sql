@@ -1,0 +1,10 @@
+with source as (select * from raw.facts__funding_rounds),
+final as (
+    select
+        round_id, vendor_id, round as round_name, announced_on, date_precision as announced_on_precision,
+        amount, currency, amount_usd as stated_amount_usd,
+        post_money_valuation, valuation_currency, is_down_round,
+        lead_investors, investors, source as source_id, as_of as source_as_of
+    from source
+)
+select * from final

@@ -1,0 +1,6 @@
+with source as (select * from raw.litellm__snapshots),
+final as (
+    select snapshot_id, as_of as snapshot_on, sha256, source_uri, version, entry_count, quarantined_count
+    from source
+)
+select * from final
