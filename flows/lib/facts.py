@@ -86,6 +86,9 @@ class Vendor(Cited):
     problem: NonEmpty | None = None
     target_customers: list[NonEmpty] = []
     parent_company: NonEmpty | None = None
+    # True only when funding_rounds lists every round the vendor raised: totals summed from an
+    # incomplete list are lower bounds, and claims about them cannot be contradicted.
+    funding_rounds_complete: bool = False
 
 
 class Headcount(Cited):

@@ -32,6 +32,12 @@ litellm as (
         cast(null as varchar) as model_name, context_window_tokens, mode, false as is_deprecated
     from marts.litellm_price_periods
 ),
+quarantined as (
+    select quarantine.record_key
+    from history.dq_quarantine as quarantine
+    join raw.run_context using (run_id)
+    where quarantine.source_table = 'price_history'
+),
 unioned as (
     select * from genai
     union all by name
@@ -47,6 +53,9 @@ final as (
         unioned.context_window_tokens, unioned.mode
     from unioned
     left join marts.catalog_vendor_map as vendor_map using (source, provider_id, model_id)
+    -- rows the data-quality stage quarantined in this run stay out
+    where concat_ws('|', unioned.source, unioned.provider_id, unioned.model_id, coalesce(cast(unioned.valid_from as varchar), ''))
+        not in (select record_key from quarantined)
     order by unioned.source, unioned.provider_id, unioned.model_id, unioned.valid_from nulls first
 )
 select * from final

@@ -1,3 +1,3 @@
 create table if not exists raw.facts__headcount (
-    vendor_id varchar, employees bigint, source varchar, as_of date
+    vendor_id varchar, employees bigint, source varchar, as_of date, date_precision varchar
 );

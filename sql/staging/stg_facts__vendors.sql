@@ -3,7 +3,7 @@ final as (
     select
         vendor_id, name as vendor_name, hq_country, jurisdiction, is_eu,
         founded_on, date_precision as founded_on_precision, founders, open_weights_stance,
-        positioning, problem, target_customers, parent_company,
+        positioning, problem, target_customers, parent_company, funding_rounds_complete,
         source as source_id, as_of as source_as_of, file as source_file
     from source
 )

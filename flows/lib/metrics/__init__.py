@@ -1,0 +1,1 @@
+"""Comparison metrics in Polars, one module per family; every metric is computed as of a date."""

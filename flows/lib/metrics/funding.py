@@ -1,0 +1,88 @@
+"""Funding metrics. Amounts in USD; multiples are plain ratios; durations in days.
+
+A round's USD amount is the figure a source states, else its amount converted at the cited
+exchange rate of the announcement date (marts.funding_rounds). Secondary sales move shares
+between holders and raise nothing for the company: they count for valuation, not for the total.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+RAISING = pl.col("round_name") != "secondary"
+
+
+def rounds_as_of(rounds: pl.DataFrame, on: date) -> pl.DataFrame:
+    return rounds.filter(pl.col("announced_on") <= on)
+
+
+def valuation_steps(rounds: pl.DataFrame) -> pl.DataFrame:
+    """step_up_multiple = post-money valuation / the previous known post-money valuation."""
+    valued = rounds.filter(pl.col("post_money_valuation_usd").is_not_null()).sort("vendor_id", "announced_on", "round_id")
+    return valued.with_columns(
+        pl.col("post_money_valuation_usd").shift(1).over("vendor_id").alias("previous_post_money_usd"),
+        pl.col("round_id").shift(1).over("vendor_id").alias("previous_round_id"),
+    ).with_columns(
+        (pl.col("post_money_valuation_usd") / pl.col("previous_post_money_usd")).alias("step_up_multiple")
+    ).select("vendor_id", "round_id", "round_name", "announced_on", "post_money_valuation_usd",
+             "previous_round_id", "previous_post_money_usd", "step_up_multiple", "is_down_round")
+
+
+def vendor_funding(vendors: pl.DataFrame, rounds: pl.DataFrame, revenue: pl.DataFrame) -> pl.DataFrame:
+    """One row per vendor:
+    total_raised_usd = sum of amount_usd over rounds other than secondary sales (a lower bound
+    unless funding_rounds_complete);
+    rounds_total_at_report_usd = the same sum over rounds announced by the reported total's date;
+    difference_usd = reported_total_usd - rounds_total_at_report_usd (relative_difference = / the latter);
+    days_to_unicorn = first announcement with post-money >= $1B minus founded_on;
+    raised_per_employee_usd = total_raised_usd / latest headcount;
+    revenue_multiple_low/high = latest post-money / revenue estimate high / low end.
+    """
+    totals = rounds.group_by("vendor_id").agg(
+        pl.col("amount_usd").filter(RAISING).sum().alias("total_raised_usd"),
+        pl.col("amount_usd").filter(RAISING & (pl.col("round_name") != "debt")).sum().alias("equity_raised_usd"),
+        pl.col("amount_usd").filter(pl.col("round_name") == "debt").sum().alias("debt_raised_usd"),
+        pl.col("round_id").filter(RAISING).len().alias("round_count"),
+        pl.col("amount_usd").filter(RAISING & (pl.col("amount_usd_basis") == "converted")).sum().alias("converted_part_usd"),
+    )
+    latest = (rounds.filter(pl.col("post_money_valuation_usd").is_not_null())
+              .sort("vendor_id", "announced_on", "round_id").group_by("vendor_id", maintain_order=True).last()
+              .select("vendor_id", pl.col("post_money_valuation_usd").alias("latest_post_money_usd"),
+                      pl.col("announced_on").alias("latest_valuation_on"),
+                      pl.col("round_id").alias("latest_valuation_round_id")))
+    unicorn = (rounds.filter(pl.col("post_money_valuation_usd") >= 1e9).sort("vendor_id", "announced_on")
+               .group_by("vendor_id", maintain_order=True).first()
+               .select("vendor_id", pl.col("announced_on").alias("unicorn_on"), pl.col("round_id").alias("unicorn_round_id")))
+    at_report = (rounds.join(vendors.select("vendor_id", "reported_total_on"), on="vendor_id")
+                 .filter(RAISING & (pl.col("announced_on") <= pl.col("reported_total_on")))
+                 .group_by("vendor_id").agg(pl.col("amount_usd").sum().alias("rounds_total_at_report_usd")))
+    out = (vendors.select("vendor_id", "founded_on", "headcount", "funding_rounds_complete", "reported_total_usd",
+                          "reported_total_on", "reported_total_source_id")
+           .join(totals, on="vendor_id", how="left").join(at_report, on="vendor_id", how="left").join(latest, on="vendor_id", how="left")
+           .join(unicorn, on="vendor_id", how="left").join(revenue, on="vendor_id", how="left"))
+    return out.with_columns(
+        pl.col("round_count").fill_null(0),
+        (pl.col("reported_total_usd") - pl.col("rounds_total_at_report_usd")).alias("difference_usd"),
+        ((pl.col("reported_total_usd") - pl.col("rounds_total_at_report_usd"))
+         / pl.col("rounds_total_at_report_usd")).alias("relative_difference"),
+        (pl.col("unicorn_on") - pl.col("founded_on")).dt.total_days().alias("days_to_unicorn"),
+        (pl.col("total_raised_usd") / pl.col("headcount")).alias("raised_per_employee_usd"),
+        (pl.col("latest_post_money_usd") / pl.col("revenue_high_usd")).alias("revenue_multiple_low"),
+        (pl.col("latest_post_money_usd") / pl.col("revenue_low_usd")).alias("revenue_multiple_high"),
+    )
+
+
+def revenue_multiples(valuations: pl.DataFrame, revenue: pl.DataFrame) -> pl.DataFrame:
+    """Each revenue estimate against the latest post-money valuation known on the estimate's
+    date: multiple_low = valuation / high end, multiple_high = valuation / low end."""
+    val = valuations.filter(pl.col("post_money_valuation_usd").is_not_null()).sort("vendor_id", "announced_on")
+    rev = revenue.sort("vendor_id", "source_as_of")
+    joined = rev.join_asof(val.select("vendor_id", "announced_on", "post_money_valuation_usd", "round_id"),
+                           left_on="source_as_of", right_on="announced_on", by="vendor_id", strategy="backward",
+                           check_sortedness=False)
+    return joined.with_columns(
+        (pl.col("post_money_valuation_usd") / pl.col("revenue_high_usd")).alias("multiple_low"),
+        (pl.col("post_money_valuation_usd") / pl.col("revenue_low_usd")).alias("multiple_high"),
+    ).rename({"round_id": "valuation_round_id", "announced_on": "valuation_on"})
