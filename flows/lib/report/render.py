@@ -1,0 +1,157 @@
+"""The render stage: contexts from the warehouse, then HTML and PDF per vendor and for the
+landscape, in parallel processes. A briefing whose context, templates and options are unchanged
+since the published one is not rendered again."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import re
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from flows.lib.config import load_config
+from flows.lib.errors import VendorbriefError
+from flows.lib.facts import SLUG
+from flows.lib.inputs import hash_tree
+from flows.lib.report import context as ctx
+from flows.lib.settings import REPORTS_DIR
+
+MANIFEST = "manifest.json"
+LANDSCAPE = "landscape"
+QUALITY_PAGE = "data-quality.html"
+
+
+def safe_name(name: str) -> str:
+    """File names come from vendor ids: only slugs, never a path."""
+    if not re.fullmatch(SLUG, name) or name in (".", ".."):
+        raise VendorbriefError(f"refusing to write a briefing named {name[:80]!r}: not a plain identifier")
+    return name
+
+
+def render_job(name: str, context: dict[str, Any], options: dict[str, Any]) -> dict[str, bytes]:
+    """Charts, HTML and PDF for one briefing; runs in a worker process and touches no database."""
+    from flows.lib.report import charts, pdf
+
+    if context["kind"] == "vendor":
+        flagship = context.get("flagship") or {}
+        charts_svg = {
+            "workloads": charts.workload_costs(
+                [w for w in context["workloads"]], flagship.get("model_name", ""), list(context["profiles"])),
+            "valuation": charts.valuation_over_time(context["rounds"]),
+        }
+        template = "vendor.html"
+    else:
+        charts_svg = {"prices": charts.flagship_prices(context["vendors"])}
+        template = "landscape.html"
+    style = (REPORTS_DIR / "assets" / "style.css").read_text(encoding="utf-8")
+    out: dict[str, bytes] = {}
+    html_common = {**context, "charts": charts_svg, "style": style}
+    digest = options["digest"]
+    if "html" in options["formats"]:
+        out["html"] = pdf.render_html(template, {**html_common, "for_pdf": False}, options["page_size"]).encode()
+    if "pdf" in options["formats"]:
+        html = pdf.render_html(template, {**html_common, "for_pdf": True}, options["page_size"])
+        out["pdf"], blocked = pdf.render_pdf(html, context["as_of"], digest, options["archival"])
+        out["blocked"] = json.dumps(blocked).encode()
+    return out
+
+
+def _pool_context():
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    mp = multiprocessing.get_context(method)
+    if method == "forkserver":
+        mp.set_forkserver_preload(["flows.lib.report.charts", "flows.lib.report.pdf", "weasyprint", "altair"])
+    return mp
+
+
+def run_jobs(jobs: list[tuple[str, dict, dict]], workers: int) -> dict[str, dict[str, bytes]]:
+    """Render jobs in `workers` processes (1: in this process)."""
+    if workers <= 1 or len(jobs) <= 1:
+        return {name: render_job(name, c, o) for name, c, o in jobs}
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=_pool_context()) as pool:
+        futures = {name: pool.submit(render_job, name, c, o) for name, c, o in jobs}
+        return {name: f.result() for name, f in futures.items()}
+
+
+def templates_hash() -> str:
+    return hash_tree(REPORTS_DIR / "templates", REPORTS_DIR / "assets")
+
+
+def contexts(con: duckdb.DuckDBPyConnection, as_of: date, vendors: list[str] | None, peers: list[str] | None,
+             profile: str | None) -> dict[str, dict[str, Any]]:
+    config = load_config()
+    known = [r[0] for r in con.execute("select vendor_id from marts.vendors order by vendor_id").fetchall()]
+    chosen = [v for v in known if not vendors or v in vendors]
+    out = {safe_name(v): ctx.vendor_context(con, v, as_of, peers, profile, config) for v in chosen}
+    out[LANDSCAPE] = ctx.landscape_context(con, as_of, config)
+    return out
+
+
+def quality_page(con: duckdb.DuckDBPyConnection, as_of: date) -> str:
+    """The readable data-quality report of this run (own page: GX Data Docs need CDNs)."""
+    from flows.lib import quality
+    from flows.lib.report import pdf
+
+    run_id = con.execute("select run_id from raw.run_context").fetchone()[0]
+    cur = con.execute("select * from history.dq_results where run_id = ? order by suite, expectation", [run_id])
+    names = [d[0] for d in cur.description]
+    results = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    cur = con.execute("select * from history.dq_quarantine where run_id = ? order by source_table, record_key", [run_id])
+    names = [d[0] for d in cur.description]
+    quarantined = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    suites = []
+    for s in quality.load_suites():
+        mine = [r for r in results if r["suite"] == s.name]
+        suites.append({"name": s.name, "policy_note": s.policy_note, "count": len(mine),
+                       "failed": sum(not r["success"] for r in mine)})
+    outcome = quality.Outcome(results=results, quarantined=quarantined)
+    style = (REPORTS_DIR / "assets" / "style.css").read_text(encoding="utf-8")
+    return pdf.render_html("data_quality.html", {
+        "run_id": run_id, "as_of": as_of.isoformat(), "summary": outcome.summary(), "results": results,
+        "quarantined": quarantined, "suites": suites, "style": style, "for_pdf": False}, "A4")
+
+
+def plan_jobs(found: dict[str, dict[str, Any]], options: dict[str, Any], published: Path,
+              full: bool) -> tuple[list[tuple[str, dict, dict]], list[str], dict[str, str]]:
+    """Jobs for the briefings whose digest differs from the published manifest's."""
+    from flows.lib.report.pdf import context_digest
+
+    manifest_path = published / MANIFEST
+    previous = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    fixed = {k: options[k] for k in ("formats", "page_size", "archival")}
+    jobs, skipped, digests = [], [], {}
+    tmpl = templates_hash()
+    for name, c in found.items():
+        digest = context_digest({"context": c, "options": fixed, "templates": tmpl})
+        digests[name] = digest
+        files_exist = all((published / f"{name}.{fmt}").exists() for fmt in options["formats"])
+        if not full and previous.get(name) == digest and files_exist:
+            skipped.append(name)
+        else:
+            jobs.append((name, c, {**fixed, "digest": digest}))
+    return jobs, skipped, {**previous, **digests}
+
+
+def render(con: duckdb.DuckDBPyConnection, staging: Path, as_of: date, params: dict[str, Any], workers: int = 2,
+           runner: Callable[[list[tuple[str, dict, dict]]], dict[str, dict[str, bytes]]] | None = None) -> dict[str, Any]:
+    """Render what changed into `staging` (published later by publish_reports)."""
+    staging.mkdir(parents=True, exist_ok=True)
+    found = contexts(con, as_of, params.get("vendors"), params.get("peers"), params.get("profile"))
+    jobs, skipped, manifest = plan_jobs(found, params, Path(params["published_dir"]), params.get("full", False))
+    results = (runner or (lambda j: run_jobs(j, workers)))(jobs)
+    blocked: list[str] = []
+    for name, files in results.items():
+        for fmt, body in files.items():
+            if fmt == "blocked":
+                blocked += json.loads(body)
+                continue
+            (staging / f"{safe_name(name)}.{fmt}").write_bytes(body)
+    (staging / QUALITY_PAGE).write_text(quality_page(con, as_of), encoding="utf-8")
+    (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    return {"rendered": sorted(results), "skipped": sorted(skipped), "blocked_urls": blocked}
