@@ -195,6 +195,19 @@ def record(con: duckdb.DuckDBPyConnection, outcome: Outcome) -> None:
     insert_rows(con, "history.dq_quarantine", outcome.quarantined)
 
 
+def validate_build(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) -> dict[str, Any]:
+    """The validate stage on a build: run, record, then gate. Quarantined rows leave the marts,
+    which are rebuilt without them before the gate."""
+    from flows.lib.sqlrunner import run_step
+
+    outcome = validate(con, run_id, as_of)
+    record(con, outcome)
+    if outcome.quarantined:
+        run_step(con, "transform")
+    gate(outcome)
+    return outcome.summary()
+
+
 def gate(outcome: Outcome) -> None:
     """Raise when an error-severity expectation failed: nothing may be published."""
     errors = outcome.errors

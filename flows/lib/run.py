@@ -50,6 +50,7 @@ class RunParams:
     render: bool = True
     litellm_source: str | None = None
     litellm_as_of: date | None = None
+    lock_wait_seconds: float = 0
 
 
 @dataclass
@@ -148,7 +149,7 @@ def execute(p: RunParams, runner: StageRunner) -> RunSummary:
     run_id = warehouse.new_run_id()
     summary = RunSummary(run_id=run_id, as_of=p.as_of, warehouse=p.warehouse)
     t_start = time.perf_counter()
-    with warehouse.run_lock(p.warehouse):
+    with warehouse.run_lock(p.warehouse, p.lock_wait_seconds):
         extra_path = None
         hashes = fingerprints()
         hashes["litellm"] = _bundled_litellm_hash()
@@ -248,3 +249,50 @@ def _render_params(p: RunParams) -> dict:
     return {"vendors": p.vendors, "peers": p.peers, "profile": p.profile, "formats": list(p.formats),
             "page_size": p.page_size, "archival": p.archival, "as_of": p.as_of.isoformat(),
             "published_dir": str(p.out_dir / "latest"), "full": p.full}
+
+
+class PlainRunner:
+    """Calls the stages as plain functions: no Prefect, same work (tests and benchmarks)."""
+
+    def __init__(self, workers: int = 2):
+        self.workers = workers
+
+    def fetch_snapshot(self, source: str) -> bytes:
+        from flows.lib import litellm_catalog
+
+        if source.startswith(("http://", "https://")):
+            return litellm_catalog.fetch_url(source)
+        return litellm_catalog.read_bytes(Path(source))
+
+    def ingest(self, build_path: str, extra_snapshot: str | None, extra_as_of: date | None) -> dict:
+        from flows.lib import ingest, litellm_catalog
+
+        extra = [litellm_catalog.load_path(Path(extra_snapshot), extra_as_of)] if extra_snapshot else []
+        with warehouse.connect_new(Path(build_path)) as con:
+            counts = ingest.ingest(con, extra)
+            return counts | ingest.table_counts(con)
+
+    def transform(self, build_path: str) -> dict:
+        from flows.lib import ingest
+
+        with warehouse.connect_new(Path(build_path)) as con:
+            ingest.build_models(con)
+            return ingest.table_counts(con)
+
+    def validate(self, build_path: str, run_id: str, as_of: date) -> dict:
+        from flows.lib import quality
+
+        with warehouse.connect_new(Path(build_path)) as con:
+            return quality.validate_build(con, run_id, as_of)
+
+    def metrics(self, build_path: str, run_id: str, as_of: date) -> dict:
+        from flows.lib.metrics import stage
+
+        with warehouse.connect_new(Path(build_path)) as con:
+            return stage.compute(con, run_id, as_of)
+
+    def render(self, build_path: str, out_dir: str, run_id: str, params: dict) -> dict:
+        from flows.lib.report import render
+
+        with warehouse.connect_new(Path(build_path)) as con:
+            return render.render(con, Path(out_dir), date.fromisoformat(params["as_of"]), params, self.workers)

@@ -14,6 +14,7 @@ import json
 import os
 import secrets
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -59,20 +60,25 @@ def journal_path(target: Path) -> Path:
 
 
 @contextmanager
-def run_lock(target: Path) -> Iterator[None]:
-    """One run at a time per warehouse. The kernel drops the lock when its holder dies, so a
-    killed run never leaves a stale lock behind."""
+def run_lock(target: Path, wait_seconds: float = 0) -> Iterator[None]:
+    """One run at a time per warehouse: a second run waits up to `wait_seconds`, then refuses.
+    The kernel drops the lock when its holder dies, so a killed run leaves no stale lock."""
     target.parent.mkdir(parents=True, exist_ok=True)
     lock_path = target.with_name(f".{target.name}.lock")
     with open(lock_path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise RunLockedError(
-                f"{target}: another vendorbrief run is writing this warehouse ({holder}); "
-                "wait for it to finish and try again") from None
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "another process"
+                    raise RunLockedError(
+                        f"{target}: another vendorbrief run is writing this warehouse ({holder}); "
+                        "wait for it to finish and try again") from None
+                time.sleep(0.5)
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()}, started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC")

@@ -30,8 +30,9 @@ def _theme(chart: alt.TopLevelMixin, width: int, height: int) -> alt.TopLevelMix
 
 def to_svg(chart: alt.TopLevelMixin) -> str:
     svg = _converter().vegalite_to_svg(chart.to_dict())
-    # The SVG goes inline into the HTML: no XML prolog, and no size attributes fighting the CSS.
-    return re.sub(r"^<\?xml[^>]*>\s*", "", svg)
+    # Inline SVG: no XML prolog. Its text uses the bundled (reduced) font the PDF already embeds.
+    svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
+    return svg.replace('font-family="DejaVu Sans"', 'font-family="VB Sans, DejaVu Sans, sans-serif"')
 
 
 def workload_costs(rows: list[dict], vendor_model: str, profile_order: list[str]) -> str | None:
@@ -64,10 +65,12 @@ def valuation_over_time(rounds: list[dict]) -> str | None:
               for r in rounds if r.get("post_money_valuation_usd")]
     if len(points) < 2:
         return None
+    low, high = min(p["valuation"] for p in points), max(p["valuation"] for p in points)
+    ticks = [v for v in (1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13) if low / 10 < v < high * 10]
     base = alt.Chart(alt.Data(values=points)).encode(
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y-%m", tickCount=5)),
         y=alt.Y("valuation:Q", title="Post-money valuation (USD, log scale)", scale=alt.Scale(type="log"),
-                axis=alt.Axis(format="$.2s", tickCount=5)),
+                axis=alt.Axis(values=ticks, labelExpr="datum.value >= 1e9 ? '$' + format(datum.value / 1e9, ',.0f') + 'B' : '$' + format(datum.value / 1e6, ',.0f') + 'M'")),
     )
     line = base.mark_line(color=INK, strokeWidth=1.5)
     dots = base.mark_point(color=INK, filled=True, size=40, shape="circle")

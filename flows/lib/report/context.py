@@ -22,6 +22,21 @@ CATALOG_TITLES = {
 }
 
 
+class Citer:
+    """Numbers citation keys in the order a template first prints them."""
+
+    def __init__(self, sources: dict[str, dict[str, Any]]):
+        self.sources, self.order = sources, {}
+
+    def __call__(self, key: str | None) -> int | None:
+        if not key or key not in self.sources:
+            return None
+        return self.order.setdefault(key, len(self.order) + 1)
+
+    def listed(self) -> list[dict[str, Any]]:
+        return [self.sources[k] | {"n": n} for k, n in sorted(self.order.items(), key=lambda kv: kv[1])]
+
+
 def _rows(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> list[dict[str, Any]]:
     cur = con.execute(query, params or [])
     names = [d[0] for d in cur.description]
@@ -43,19 +58,18 @@ def _plain(value: Any) -> Any:
 
 @dataclass
 class Notes:
-    """Footnotes: one number per (source, as-of date), in order of first use."""
+    """Citations: one key per (source, as-of date). The template numbers them in the order the
+    reader meets them (see Citer) and lists them in the sources appendix."""
     sources: dict[str, dict[str, Any]]
-    items: list[dict[str, Any]] = field(default_factory=list)
-    index: dict[tuple[str, str], int] = field(default_factory=dict)
+    items: dict[str, dict[str, Any]] = field(default_factory=dict)
 
-    def ref(self, source_id: str | None, as_of: Any, what: str = "") -> int | None:
+    def ref(self, source_id: str | None, as_of: Any, what: str = "") -> str | None:
         if not source_id:
             return None
-        key = (source_id, str(as_of) if as_of else "")
-        if key not in self.index:
-            self.items.append(self._describe(source_id, key[1], what))
-            self.index[key] = len(self.items)
-        return self.index[key]
+        key = f"{source_id}@{as_of or ''}"
+        if key not in self.items:
+            self.items[key] = self._describe(source_id, str(as_of) if as_of else "", what)
+        return key
 
     def catalog(self, source: str | None, snapshot: str | None, as_of: Any) -> int | None:
         if not source:
@@ -149,6 +163,9 @@ def vendor_context(con: duckdb.DuckDBPyConnection, vendor_id: str, as_of: date, 
             select c.*, r.model_name as reference_name, r.vendor_id as reference_vendor_id
             from marts.price_comparisons c join marts.models r on r.model_id = c.reference_model_id
             where c.model_id = ? order by c.profile, c.reference_model_id""", [flagship["model_id"]])
+    order = {name: i for i, name in enumerate(config.profiles)}
+    refs_order = {m: i for i, m in enumerate(config.briefing.reference_models)}
+    workloads.sort(key=lambda w: (order.get(w["profile"], 99), refs_order.get(w["reference_model_id"], 99)))
     reference_id = next((m for m in config.briefing.reference_models
                          if any(w["reference_model_id"] == m and w["reference_vendor_id"] != vendor_id for w in workloads)), None)
     reference_name = next((w["reference_name"] for w in workloads if w["reference_model_id"] == reference_id), None)

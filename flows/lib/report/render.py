@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import re
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -52,11 +51,14 @@ def render_job(name: str, context: dict[str, Any], options: dict[str, Any]) -> d
     style = (REPORTS_DIR / "assets" / "style.css").read_text(encoding="utf-8")
     out: dict[str, bytes] = {}
     html_common = {**context, "charts": charts_svg, "style": style}
+    from flows.lib.report.context import Citer
     digest = options["digest"]
     if "html" in options["formats"]:
-        out["html"] = pdf.render_html(template, {**html_common, "for_pdf": False}, options["page_size"]).encode()
+        out["html"] = pdf.render_html(template, {**html_common, "for_pdf": False, "cite": Citer(context["sources"])},
+                                      options["page_size"]).encode()
     if "pdf" in options["formats"]:
-        html = pdf.render_html(template, {**html_common, "for_pdf": True}, options["page_size"])
+        html = pdf.render_html(template, {**html_common, "for_pdf": True, "cite": Citer(context["sources"])},
+                               options["page_size"])
         out["pdf"], blocked = pdf.render_pdf(html, context["as_of"], digest, options["archival"])
         out["blocked"] = json.dumps(blocked).encode()
     return out
@@ -138,15 +140,19 @@ def plan_jobs(found: dict[str, dict[str, Any]], options: dict[str, Any], publish
     return jobs, skipped, {**previous, **digests}
 
 
-def render(con: duckdb.DuckDBPyConnection, staging: Path, as_of: date, params: dict[str, Any], workers: int = 2,
-           runner: Callable[[list[tuple[str, dict, dict]]], dict[str, dict[str, bytes]]] | None = None) -> dict[str, Any]:
-    """Render what changed into `staging` (published later by publish_reports)."""
-    staging.mkdir(parents=True, exist_ok=True)
+def prepare(con: duckdb.DuckDBPyConnection, as_of: date, params: dict[str, Any]
+            ) -> tuple[list[tuple[str, dict, dict]], list[str], dict[str, str]]:
+    """The render jobs for briefings that changed, the names skipped, and the new manifest."""
     found = contexts(con, as_of, params.get("vendors"), params.get("peers"), params.get("profile"))
-    jobs, skipped, manifest = plan_jobs(found, params, Path(params["published_dir"]), params.get("full", False))
-    results = (runner or (lambda j: run_jobs(j, workers)))(jobs)
+    return plan_jobs(found, params, Path(params["published_dir"]), params.get("full", False))
+
+
+def write(con: duckdb.DuckDBPyConnection, staging: Path, as_of: date, results: dict[str, dict[str, bytes]],
+          manifest: dict[str, str]) -> list[str]:
+    """Write rendered files, the data-quality page and the manifest into `staging`."""
+    staging.mkdir(parents=True, exist_ok=True)
     blocked: list[str] = []
-    for name, files in results.items():
+    for name, files in sorted(results.items()):
         for fmt, body in files.items():
             if fmt == "blocked":
                 blocked += json.loads(body)
@@ -154,4 +160,13 @@ def render(con: duckdb.DuckDBPyConnection, staging: Path, as_of: date, params: d
             (staging / f"{safe_name(name)}.{fmt}").write_bytes(body)
     (staging / QUALITY_PAGE).write_text(quality_page(con, as_of), encoding="utf-8")
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    return blocked
+
+
+def render(con: duckdb.DuckDBPyConnection, staging: Path, as_of: date, params: dict[str, Any],
+           workers: int = 2) -> dict[str, Any]:
+    """Render what changed into `staging` (published later by publish_reports)."""
+    jobs, skipped, manifest = prepare(con, as_of, params)
+    results = run_jobs(jobs, workers)
+    blocked = write(con, staging, as_of, results, manifest)
     return {"rendered": sorted(results), "skipped": sorted(skipped), "blocked_urls": blocked}

@@ -1,0 +1,58 @@
+"""Render stage: one PDF (and HTML) briefing per vendor and the market landscape.
+
+Briefings render in parallel: by default in a local process pool (both cores); given a Dask
+scheduler address, each briefing is a Prefect task sent to that cluster through prefect-dask.
+Workers receive plain data and return bytes, so they need neither the warehouse nor a shared
+disk.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.lib.report import render as lib
+from flows.lib.warehouse import connect_new
+
+
+@task(cache_policy=NO_CACHE, persist_result=False)
+def prepare_briefings(build_path: str, as_of: date, params: dict[str, Any]) -> tuple[list, list[str], dict[str, str]]:
+    with connect_new(Path(build_path)) as con:
+        return lib.prepare(con, as_of, params)
+
+
+@task(cache_policy=NO_CACHE, persist_result=False)
+def render_briefing(name: str, context: dict[str, Any], options: dict[str, Any]) -> dict[str, bytes]:
+    return lib.render_job(name, context, options)
+
+
+@task(cache_policy=NO_CACHE, persist_result=False)
+def render_briefings(jobs: list, workers: int) -> dict[str, dict[str, bytes]]:
+    return lib.run_jobs(jobs, workers)
+
+
+@task(cache_policy=NO_CACHE, persist_result=False)
+def write_briefings(build_path: str, staging: str, as_of: date, results: dict, manifest: dict[str, str]) -> list[str]:
+    with connect_new(Path(build_path)) as con:
+        return lib.write(con, Path(staging), as_of, results, manifest)
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+@flow(name="render", flow_run_name="render {as_of}")
+def render(build_path: str, staging: str, as_of: date, params: dict[str, Any], use_dask: bool = False) -> dict[str, Any]:
+    jobs, skipped, manifest = prepare_briefings(build_path, as_of, params)
+    if use_dask:
+        futures = [render_briefing.submit(name, c, o) for name, c, o in jobs]
+        results = {name: f.result() for (name, _, _), f in zip(jobs, futures, strict=True)}
+    else:
+        results = render_briefings(jobs, default_workers())
+    blocked = write_briefings(build_path, staging, as_of, results, manifest)
+    return {"rendered": sorted(results), "skipped": sorted(skipped), "blocked_urls": blocked}

@@ -1,0 +1,23 @@
+"""Validate stage: the Great Expectations suites of expectations/ on the build; errors block."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.lib import quality
+from flows.lib.warehouse import connect_new
+
+
+@task(cache_policy=NO_CACHE, persist_result=False)
+def run_suites(build_path: str, run_id: str, as_of: date) -> dict:
+    with connect_new(Path(build_path)) as con:
+        return quality.validate_build(con, run_id, as_of)
+
+
+@flow(name="validate", flow_run_name="validate {as_of}")
+def validate(build_path: str, run_id: str, as_of: date) -> dict:
+    return run_suites(build_path, run_id, as_of)
