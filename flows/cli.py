@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.lib.settings import DEFAULT_OUT_DIR, DEFAULT_WAREHOUSE, PREFECT_HOME
+from flows.lib.settings import DEFAULT_OUT_DIR, DEFAULT_WAREHOUSE, PREFECT_HOME, SOURCES_DIR
 
 # Prefect keeps its state (embedded database, settings) under the project unless told otherwise,
 # and sends no telemetry: vendorbrief runs offline.
@@ -104,7 +104,8 @@ def _run(params, debug: bool, plain: bool, dask_address: str | None) -> dict:
         as_of=params.as_of, vendors=params.vendors, peers=params.peers, profile=params.profile,
         formats=list(params.formats), warehouse=str(params.warehouse), out_dir=str(params.out_dir), full=params.full,
         page_size=params.page_size, archival=params.archival, render=params.render,
-        litellm_source=params.litellm_source, litellm_as_of=params.litellm_as_of, dask_address=dask_address)
+        litellm_source=params.litellm_source, litellm_as_of=params.litellm_as_of, dask_address=dask_address,
+        sources_dir=str(params.sources_dir))
 
 
 @app.command()
@@ -120,6 +121,7 @@ def run(
     page_size: Annotated[str, typer.Option(help="A4 or Letter.")] = "A4",
     archival: Annotated[bool, typer.Option(help="Write PDF/A-3b files.")] = False,
     dask: Annotated[Optional[str], typer.Option(help="Render on this Dask scheduler (tcp://host:8786), or 'local'.")] = None,
+    sources: Annotated[Path, typer.Option(help="Folder of curated facts (data/sources layout).")] = SOURCES_DIR,
     plain: Annotated[bool, typer.Option(help="Call the stages as plain functions, without Prefect.")] = False,
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
@@ -131,7 +133,7 @@ def run(
             as_of=_date(as_of, "--as-of") or date.today(), warehouse=warehouse.absolute(), out_dir=out.absolute(),
             vendors=_split(vendors), peers=_split(peers), profile=profile,
             formats=tuple(f.strip() for f in formats.split(",") if f.strip()), page_size=page_size,
-            archival=archival, full=full)
+            archival=archival, full=full, sources_dir=sources.absolute())
         summary = _run(params, debug, plain, dask)
     except typer.BadParameter:
         raise
@@ -174,10 +176,11 @@ def validate(
     """Run the data-quality suites on the published warehouse (read-only) and report."""
     from flows.lib import quality
     from flows.lib.warehouse import connect_read_only
+    from flows.lib.warehouse import first_row as warehouse_first_row
 
     try:
         with connect_read_only(warehouse.absolute()) as con:
-            run_id, as_of = con.execute("select run_id, as_of from raw.run_context").fetchone()
+            run_id, as_of = warehouse_first_row(con, "select run_id, as_of from raw.run_context")
             outcome = quality.validate(con, run_id, as_of)
             report = _quality_report(con, outcome, as_of, out.absolute())
     except BaseException as exc:  # noqa: BLE001

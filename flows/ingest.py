@@ -12,6 +12,7 @@ from prefect.tasks import exponential_backoff
 
 from flows.lib import ingest as lib
 from flows.lib import litellm_catalog
+from flows.lib.settings import SOURCES_DIR
 from flows.lib.warehouse import connect_new
 
 
@@ -25,9 +26,9 @@ def fetch_snapshot(source: str) -> bytes:
 
 
 @task(cache_policy=NO_CACHE, persist_result=False)
-def load_facts(build_path: str) -> dict[str, int]:
+def load_facts(build_path: str, sources_dir: str) -> dict[str, int]:
     with connect_new(Path(build_path)) as con:
-        return lib.load_fact_base(con)
+        return lib.load_fact_base(con, Path(sources_dir))
 
 
 @task(cache_policy=NO_CACHE, persist_result=False)
@@ -37,8 +38,9 @@ def load_genai_prices(build_path: str) -> dict[str, int]:
 
 
 @task(cache_policy=NO_CACHE, persist_result=False)
-def load_litellm_snapshots(build_path: str, extra_snapshot: str | None, extra_as_of: date | None) -> dict[str, int]:
-    snaps = lib.bundled_snapshots()
+def load_litellm_snapshots(build_path: str, extra_snapshot: str | None, extra_as_of: date | None,
+                           sources_dir: str) -> dict[str, int]:
+    snaps = lib.bundled_snapshots(Path(sources_dir))
     if extra_snapshot:
         snaps.append(litellm_catalog.load_path(Path(extra_snapshot), extra_as_of))
     with connect_new(Path(build_path)) as con:
@@ -53,10 +55,11 @@ def build_models(build_path: str) -> dict[str, int]:
 
 
 @flow(name="ingest", flow_run_name="ingest")
-def ingest(build_path: str, extra_snapshot: str | None = None, extra_as_of: date | None = None) -> dict[str, int]:
-    counts = load_facts(build_path)
+def ingest(build_path: str, extra_snapshot: str | None = None, extra_as_of: date | None = None,
+           sources_dir: str = str(SOURCES_DIR)) -> dict[str, int]:
+    counts = load_facts(build_path, sources_dir)
     counts |= load_genai_prices(build_path)
-    counts |= load_litellm_snapshots(build_path, extra_snapshot, extra_as_of)
+    counts |= load_litellm_snapshots(build_path, extra_snapshot, extra_as_of, sources_dir)
     counts |= build_models(build_path)
     return counts
 

@@ -16,7 +16,7 @@ from flows import metrics as metrics_flow
 from flows import render as render_flow
 from flows import validate as validate_flow
 from flows.lib import run as runlib
-from flows.lib.settings import DEFAULT_OUT_DIR, DEFAULT_WAREHOUSE
+from flows.lib.settings import DEFAULT_OUT_DIR, DEFAULT_WAREHOUSE, SOURCES_DIR
 
 
 class PrefectRunner:
@@ -28,8 +28,8 @@ class PrefectRunner:
     def fetch_snapshot(self, source: str) -> bytes:
         return ingest_flow.fetch_snapshot(source)
 
-    def ingest(self, build_path: str, extra_snapshot: str | None, extra_as_of: date | None) -> dict:
-        return ingest_flow.ingest(build_path, extra_snapshot, extra_as_of)
+    def ingest(self, build_path: str, extra_snapshot: str | None, extra_as_of: date | None, sources_dir: str) -> dict:
+        return ingest_flow.ingest(build_path, extra_snapshot, extra_as_of, sources_dir)
 
     def transform(self, build_path: str) -> dict:
         return ingest_flow.transform(build_path)
@@ -75,6 +75,7 @@ def vendor_briefings(
     litellm_as_of_today: bool = False,
     dask_address: str | None = None,
     lock_wait_seconds: float = 0,
+    sources_dir: str = str(SOURCES_DIR),
 ) -> dict:
     """Build, validate and publish the warehouse, then the briefings of `vendors` (all by default).
 
@@ -83,14 +84,14 @@ def vendor_briefings(
     inputs did not change; litellm_source: a LiteLLM cost map (path or URL) to add, dated
     litellm_as_of (or the run's date with litellm_as_of_today); dask_address: render on this
     Dask scheduler ("local" starts a local cluster); lock_wait_seconds: how long to wait for
-    another run writing the same warehouse before giving up.
+    another run writing the same warehouse before giving up; sources_dir: the curated facts.
     """
     params = runlib.RunParams(
         as_of=as_of or date.today(), warehouse=Path(warehouse), out_dir=Path(out_dir), vendors=vendors, peers=peers,
         profile=profile, formats=tuple(formats), page_size=page_size, archival=archival, full=full, render=render,
         litellm_source=litellm_source,
         litellm_as_of=(as_of or date.today()) if litellm_as_of_today and not litellm_as_of else litellm_as_of,
-        lock_wait_seconds=lock_wait_seconds)
+        lock_wait_seconds=lock_wait_seconds, sources_dir=Path(sources_dir))
     summary = runlib.execute(params, PrefectRunner(dask_address))
     publish_artifacts(summary)
     get_run_logger().info("run %s: %s; warehouse %s; %d briefing(s) rendered, %d unchanged",

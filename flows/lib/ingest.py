@@ -42,7 +42,7 @@ def bundled_snapshots(sources_dir: Path = SOURCES_DIR) -> list[litellm_catalog.S
 
 def load_litellm_snapshots(con: duckdb.DuckDBPyConnection, snapshots: list[litellm_catalog.Snapshot]) -> dict[str, int]:
     added = sum(warehouse.add_litellm_snapshot(con, s) for s in snapshots)
-    total = con.execute("select count(*) from raw.litellm__snapshots").fetchone()[0]
+    total = con.execute("select count(*) from raw.litellm__snapshots").fetchall()[0][0]
     return {"litellm_snapshots_added": added, "litellm_snapshots": total}
 
 
@@ -68,4 +68,4 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         select schema_name || '.' || view_name from duckdb_views()
         where not internal and database_name = current_database()
         order by 1""").fetchall()
-    return {n: con.execute(f'select count(*) from {n}').fetchone()[0] for (n,) in names}  # names come from the catalog
+    return {n: con.execute(f'select count(*) from {n}').fetchall()[0][0] for (n,) in names}  # names come from the catalog

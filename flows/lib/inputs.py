@@ -26,11 +26,11 @@ def hash_tree(*paths: Path, suffixes: tuple[str, ...] = ()) -> str:
     return digest.hexdigest()[:16]
 
 
-def fingerprints() -> dict[str, str]:
+def fingerprints(sources_dir: Path = SOURCES_DIR) -> dict[str, str]:
     """Content hashes of everything a stage reads, grouped by the stage that reads it first."""
     return {
         "code": hash_tree(ROOT / "flows", suffixes=(".py",)),
-        "facts": hash_tree(SOURCES_DIR, suffixes=(".yaml", ".csv", ".gz", ".json")),
+        "facts": hash_tree(sources_dir, suffixes=(".yaml", ".csv", ".gz", ".json")),
         "genai_prices": version("genai-prices"),
         "sql": hash_tree(SQL_DIR),
         "expectations": hash_tree(EXPECTATIONS_DIR),

@@ -51,6 +51,7 @@ class RunParams:
     litellm_source: str | None = None
     litellm_as_of: date | None = None
     lock_wait_seconds: float = 0
+    sources_dir: Path = SOURCES_DIR
 
 
 @dataclass
@@ -75,7 +76,7 @@ class RunSummary:
 
 class StageRunner(Protocol):
     def fetch_snapshot(self, source: str) -> bytes: ...
-    def ingest(self, build_path: str, extra_snapshot: str | None, extra_as_of: date | None) -> dict: ...
+    def ingest(self, build_path: str, extra_snapshot: str | None, extra_as_of: date | None, sources_dir: str) -> dict: ...
     def transform(self, build_path: str) -> dict: ...
     def validate(self, build_path: str, run_id: str, as_of: date) -> dict: ...
     def metrics(self, build_path: str, run_id: str, as_of: date) -> dict: ...
@@ -88,7 +89,7 @@ def known_vendor_ids(sources_dir: Path = SOURCES_DIR) -> list[str]:
 
 def check_params(p: RunParams) -> None:
     """Refuse parameters that name things that do not exist, before any work starts."""
-    known = known_vendor_ids()
+    known = known_vendor_ids(p.sources_dir)
     for name, ids in (("vendors", p.vendors), ("peers", p.peers)):
         for vid in ids or []:
             if vid not in known:
@@ -117,9 +118,9 @@ def _previous_run(target: Path) -> dict[str, Any] | None:
     except duckdb.Error as exc:
         raise VendorbriefError(f"{target}: cannot open the published warehouse ({exc})") from exc
     try:
-        row = con.execute("""
+        row = warehouse.first_row(con, """
             select run_id, as_of, input_hashes from history.pipeline_runs
-            where status = 'success' order by finished_at desc limit 1""").fetchone()
+            where status = 'success' order by finished_at desc limit 1""")
     except duckdb.Error:
         return None
     finally:
@@ -151,8 +152,8 @@ def execute(p: RunParams, runner: StageRunner) -> RunSummary:
     t_start = time.perf_counter()
     with warehouse.run_lock(p.warehouse, p.lock_wait_seconds):
         extra_path = None
-        hashes = fingerprints()
-        hashes["litellm"] = _bundled_litellm_hash()
+        hashes = fingerprints(p.sources_dir)
+        hashes["litellm"] = _bundled_litellm_hash(p.sources_dir)
         if p.litellm_source:
             t0 = time.perf_counter()
             raw = runner.fetch_snapshot(p.litellm_source)
@@ -172,7 +173,8 @@ def execute(p: RunParams, runner: StageRunner) -> RunSummary:
         try:
             if "ingest" in todo:
                 t0 = time.perf_counter()
-                summary.counts = runner.ingest(str(build.path), str(extra_path) if extra_path else None, p.litellm_as_of)
+                summary.counts = runner.ingest(str(build.path), str(extra_path) if extra_path else None, p.litellm_as_of,
+                                               str(p.sources_dir))
                 summary.timings["ingest"] = round(time.perf_counter() - t0, 3)
             elif "transform" in todo:
                 t0 = time.perf_counter()
@@ -216,8 +218,8 @@ def execute(p: RunParams, runner: StageRunner) -> RunSummary:
                 extra_path.unlink(missing_ok=True)
 
 
-def _bundled_litellm_hash() -> str:
-    folder = SOURCES_DIR / "litellm"
+def _bundled_litellm_hash(sources_dir: Path) -> str:
+    folder = sources_dir / "litellm"
     digest = hashlib.sha256()
     for path in sorted(folder.glob("*")):
         digest.update(path.name.encode() + path.read_bytes())
@@ -238,11 +240,18 @@ def _carry_quality(build: warehouse.Build, previous: dict[str, Any] | None) -> d
         insert into history.dq_results
         select ? as run_id, * exclude (run_id) from history.dq_results where run_id = ?""",
                       [build.run_id, previous["run_id"]])
-    row = build.con.execute("""
+    build.con.execute("""
+        insert into history.dq_quarantine
+        select ? as run_id, * exclude (run_id) from history.dq_quarantine where run_id = ?""",
+                      [build.run_id, previous["run_id"]])
+    quarantined = warehouse.first_row(build.con, "select count(*) from history.dq_quarantine where run_id = ?",
+                                      [build.run_id])[0]
+    row = warehouse.first_row(build.con, """
         select count(*) filter (where not success and severity = 'error'),
                count(*) filter (where not success and severity = 'warning'), count(*)
-        from history.dq_results where run_id = ?""", [build.run_id]).fetchone()
-    return {"errors": row[0], "warnings": row[1], "expectations": row[2], "carried_from": previous["run_id"]}
+        from history.dq_results where run_id = ?""", [build.run_id])
+    return {"errors": row[0], "warnings": row[1], "expectations": row[2], "quarantined_rows": quarantined,
+            "carried_from": previous["run_id"]}
 
 
 def _render_params(p: RunParams) -> dict:
@@ -264,12 +273,12 @@ class PlainRunner:
             return litellm_catalog.fetch_url(source)
         return litellm_catalog.read_bytes(Path(source))
 
-    def ingest(self, build_path: str, extra_snapshot: str | None, extra_as_of: date | None) -> dict:
+    def ingest(self, build_path: str, extra_snapshot: str | None, extra_as_of: date | None, sources_dir: str) -> dict:
         from flows.lib import ingest, litellm_catalog
 
         extra = [litellm_catalog.load_path(Path(extra_snapshot), extra_as_of)] if extra_snapshot else []
         with warehouse.connect_new(Path(build_path)) as con:
-            counts = ingest.ingest(con, extra)
+            counts = ingest.ingest(con, extra, Path(sources_dir))
             return counts | ingest.table_counts(con)
 
     def transform(self, build_path: str) -> dict:

@@ -44,6 +44,13 @@ def new_run_id(now: datetime | None = None) -> str:
     return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
+def first_row(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> tuple | None:
+    """The first row of a query, or None. fetchall() rather than fetchone(): DuckDB 2 keeps a
+    result open after fetchone() and refuses further queries on the connection until it ends."""
+    rows = con.execute(query, params or []).fetchall()
+    return rows[0] if rows else None
+
+
 def connect_new(path: Path) -> duckdb.DuckDBPyConnection:
     """A new warehouse file that both Python duckdb 2.x and the 1.5 CLI can read."""
     return duckdb.connect(str(path), config={"storage_compatibility_version": STORAGE_COMPATIBILITY})
@@ -260,13 +267,14 @@ def add_litellm_snapshot(con: duckdb.DuckDBPyConnection, snap: Snapshot) -> bool
     A different file claiming the same snapshot id or as-of date is refused: history must not be
     silently rewritten.
     """
-    same = con.execute("select snapshot_id, as_of from raw.litellm__snapshots where sha256 = ?",
-                       [snap.sha256]).fetchone()
+    same = first_row(con, "select snapshot_id, as_of from raw.litellm__snapshots where sha256 = ?",
+                       [snap.sha256])
     if same:
         return False
-    clash = con.execute(
+    clash = first_row(
+        con,
         "select snapshot_id, as_of from raw.litellm__snapshots where snapshot_id = ? or as_of = ?",
-        [snap.snapshot_id, snap.as_of]).fetchone()
+        [snap.snapshot_id, snap.as_of])
     if clash:
         raise VendorbriefError(
             f"{snap.source_uri}: a different LiteLLM snapshot is already loaded as {clash[0]} "

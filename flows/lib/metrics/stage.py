@@ -12,6 +12,7 @@ import polars as pl
 from flows.lib.config import Config, load_config
 from flows.lib.metrics import changes, claims, funding, lineup, prices
 from flows.lib.sqlrunner import run_step
+from flows.lib.warehouse import first_row
 
 
 def _frame(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> pl.DataFrame:
@@ -83,8 +84,11 @@ def compute(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date, config: Co
     audit = claims.audit(claim_rows, as_of, prices_on, rounds, config, complete)
 
     vendor_metrics = _vendor_metrics(vendors, models, comparisons, funding_rows, lineup_rows, moves, brief, config)
-    previous = con.execute("select run_id, as_of from history.edition_prices order by run_id desc limit 1").fetchone()
+    previous = first_row(con, "select run_id, as_of from history.edition_prices order by run_id desc limit 1")
     previous_run_id = previous[0] if previous else None
+    baseline = pl.DataFrame({"run_id": [run_id], "as_of": [as_of], "previous_run_id": [previous_run_id],
+                             "previous_as_of": [previous[1] if previous else None]},
+                            schema={"run_id": pl.String, "as_of": pl.Date, "previous_run_id": pl.String, "previous_as_of": pl.Date})
     current_prices = _frame(con, "select * from marts.prices_current")
     frames = []
     if previous_run_id:
@@ -108,6 +112,7 @@ def compute(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date, config: Co
         "claim_audit": write_table(con, "claim_audit", audit),
         "vendor_metrics": write_table(con, "vendor_metrics", vendor_metrics.with_columns(pl.lit(as_of).alias("as_of"))),
         "edition_changes": write_table(con, "edition_changes", edition),
+        "edition_baseline": write_table(con, "edition_baseline", baseline),
     }
     _record_baselines(con, run_id, as_of)
     run_step(con, "metrics")

@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from flows.lib.config import Config, load_config
+from flows.lib.warehouse import first_row
 
 CATALOG_TITLES = {
     "genai-prices": ("genai-prices price catalog", "Pydantic (genai-prices package)", "https://pypi.org/project/genai-prices/"),
@@ -144,7 +145,7 @@ def vendor_context(con: duckdb.DuckDBPyConnection, vendor_id: str, as_of: date, 
     previous = _rows(con, """
         select distinct e.source, e.provider_id, e.model_id, e.input_usd_per_mtok, e.output_usd_per_mtok, e.as_of
         from history.edition_prices e
-        where e.run_id = (select max(previous_run_id) from marts.edition_changes)""")
+        where e.run_id = (select previous_run_id from marts.edition_baseline)""")
     before = {(p["source"], p["provider_id"], p["model_id"]): p for p in previous}
     for m in models:
         m["ref"] = notes.ref(m["source_id"], m["source_as_of"])
@@ -190,10 +191,9 @@ def vendor_context(con: duckdb.DuckDBPyConnection, vendor_id: str, as_of: date, 
         c["ref"] = notes.ref(c["source_id"], c["evaluated_on"])
         c["operands"] = json.loads(c["operands"] or "{}")
 
-    changes = _rows(con, "select * from marts.edition_changes where vendor_id = ? order by kind, subject", [vendor_id])
-    previous_edition = con.execute(
-        "select any_value(previous_run_id), (select max(as_of) from history.edition_prices e where e.run_id = any_value(c.previous_run_id)) "
-        "from marts.edition_changes c").fetchone()
+    changes = _rows(con, """select kind, subject, before_value, after_value, change from marts.edition_changes
+                            where vendor_id = ? order by kind, subject""", [vendor_id])
+    previous_edition = first_row(con, "select previous_run_id, previous_as_of from marts.edition_baseline")
 
     peers = [p for p in (peers or config.briefing.default_peers) if p != vendor_id and p in names]
     competition = [_peer_column(con, v, notes, as_of) for v in [vendor_id, *peers]]
@@ -211,7 +211,8 @@ def vendor_context(con: duckdb.DuckDBPyConnection, vendor_id: str, as_of: date, 
         "monthly_tokens": config.monthly_tokens, "vendor": vendor, "funding": funding, "lineup": lineup, "metrics": metrics,
         "models": models, "flagship": flagship, "plans": plans, "workloads": workloads, "reference_id": reference_id,
         "reference_name": reference_name, "rounds": rounds, "revenue_multiples": multiples, "claims": claims,
-        "changes": changes, "previous_edition": {"run_id": previous_edition[0], "as_of": previous_edition[1]} if previous_edition else None,
+        "changes": changes,
+        "previous_edition": {"exists": previous_edition[0] is not None, "as_of": previous_edition[1]},
         "competition": competition, "verdict": _verdict(config, metrics, vendor, reference_name), "quality": quality,
         "key_figures": key_figures, "freshness": freshness, "differentiation": _differentiation(models, lineup),
         "profiles": {k: v.model_dump() for k, v in config.profiles.items()},
@@ -225,7 +226,7 @@ def _key_figures(vendor: dict, funding: dict, lineup: dict, flagship: dict | Non
     figures = []
     if funding.get("latest_post_money_usd"):
         rid = funding["latest_valuation_round_id"]
-        src = con.execute("select source_id, source_as_of from marts.funding_rounds where round_id = ?", [rid]).fetchone()
+        src = first_row(con, "select source_id, source_as_of from marts.funding_rounds where round_id = ?", [rid])
         figures.append({"label": "Latest valuation (post-money)", "kind": "usd", "value": funding["latest_post_money_usd"],
                         "note": f"{funding['latest_valuation_on']}", "ref": notes.ref(*src)})
     if funding.get("total_raised_usd"):
@@ -254,9 +255,9 @@ def _freshness(con: duckdb.DuckDBPyConnection, vendor_id: str, as_of: date) -> d
             union all select source_as_of from staging.stg_facts__headcount where vendor_id = $1
             union all select source_as_of from staging.stg_facts__models where vendor_id = $1
             union all select source_as_of from staging.stg_facts__revenue_estimates where vendor_id = $1
-        ) where d <= $2""", [vendor_id, as_of]).fetchone()[0]
-    litellm = con.execute("select max(snapshot_on) from staging.stg_litellm__snapshots where snapshot_on <= ?", [as_of]).fetchone()[0]
-    genai = con.execute("select any_value(snapshot) from staging.stg_genai_prices__models").fetchone()[0]
+        ) where d <= $2""", [vendor_id, as_of]).fetchall()[0][0]
+    litellm = con.execute("select max(snapshot_on) from staging.stg_litellm__snapshots where snapshot_on <= ?", [as_of]).fetchall()[0][0]
+    genai = con.execute("select any_value(snapshot) from staging.stg_genai_prices__models").fetchall()[0][0]
     return {"latest_fact_on": latest_fact, "litellm_snapshot_on": litellm, "genai_snapshot": genai}
 
 
@@ -309,7 +310,7 @@ def _peer_column(con: duckdb.DuckDBPyConnection, vendor_id: str, notes: Notes, a
 
 def _quality(con: duckdb.DuckDBPyConnection, vendor_id: str, model_ids: list[str]) -> dict[str, Any]:
     """This run's data-quality warnings that concern the vendor, and its catalog disagreements."""
-    run_id = con.execute("select run_id from raw.run_context").fetchone()[0]
+    run_id = con.execute("select run_id from raw.run_context").fetchall()[0][0]
     results = _rows(con, """select * from history.dq_results where run_id = ? and not success
                             order by severity, suite, expectation""", [run_id])
     keys = {vendor_id, *model_ids}
@@ -317,12 +318,11 @@ def _quality(con: duckdb.DuckDBPyConnection, vendor_id: str, model_ids: list[str
     for r in results:
         sample = json.loads(r["unexpected_sample"] or "[]")
         flat = json.dumps(sample)
-        hit = any(f'"{k}"' in flat for k in keys)
-        if hit:
-            concerns.append(r)
-    totals = con.execute("""select count(*) filter (where not success and severity = 'warning'),
+        if any(f'"{k}"' in flat for k in keys):
+            concerns.append({k: v for k, v in r.items() if k != "run_id"})
+    totals = first_row(con, """select count(*) filter (where not success and severity = 'warning'),
                                    count(*) filter (where not success and severity = 'error'), count(*)
-                            from history.dq_results where run_id = ?""", [run_id]).fetchone()
+                            from history.dq_results where run_id = ?""", [run_id])
     reconciliation = _rows(con, """select * from marts.price_reconciliation where vendor_id = ?
                                    order by max_relative_difference desc, genai_model_id""", [vendor_id])
     return {"warnings": concerns, "warning_count": totals[0], "error_count": totals[1], "expectation_count": totals[2],

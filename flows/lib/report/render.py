@@ -100,7 +100,7 @@ def quality_page(con: duckdb.DuckDBPyConnection, as_of: date) -> str:
     from flows.lib import quality
     from flows.lib.report import pdf
 
-    run_id = con.execute("select run_id from raw.run_context").fetchone()[0]
+    run_id = con.execute("select run_id from raw.run_context").fetchall()[0][0]
     cur = con.execute("select * from history.dq_results where run_id = ? order by suite, expectation", [run_id])
     names = [d[0] for d in cur.description]
     results = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]

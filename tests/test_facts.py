@@ -1,0 +1,97 @@
+"""Curated fact files: the schema accepts the bundled facts and refuses bad records clearly."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from flows.lib.errors import InputError
+from flows.lib.facts import load_facts
+from flows.lib.settings import ROOT
+
+from .conftest import FIXTURE_SOURCES
+
+runner = CliRunner()
+
+
+def test_bundled_facts_load_and_cover_the_vendors():
+    base = load_facts(ROOT / "data" / "sources")
+    ids = {v.vendor.id for v in base.vendors}
+    assert {"mistral", "meta", "openai", "anthropic"} <= ids
+    assert len(ids) >= 8
+    # every record carries a source and an as-of date
+    for vf in base.vendors:
+        assert vf.vendor.source and vf.vendor.as_of
+        for records in vf.records.values():
+            for r in records:
+                assert r.source and r.as_of
+
+
+def test_mistral_rounds_are_the_articles():
+    base = load_facts(ROOT / "data" / "sources")
+    rounds = {r.id: r for vid, r in base.section("funding_rounds") if vid == "mistral"}
+    assert [rounds[k].amount_usd for k in ("mistral-seed", "mistral-series-a", "mistral-series-b", "mistral-series-c")] == [
+        113e6, 415e6, 640e6, 2e9]
+    assert rounds["mistral-series-c"].amount == 1.7e9 and rounds["mistral-series-c"].currency == "EUR"
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+# (what to change in vendors/mistral.yaml, expected message pieces: file, record, field, problem)
+BAD_CASES = {
+    "yaml syntax": ("  name: Mistral AI\n", "  name: [Mistral AI\n", ["mistral.yaml", "YAML syntax error", "line"]),
+    "unknown field": ("  hq_country: FR\n", "  hq_country: FR\n  ceo: Someone\n", ["mistral.yaml", "record vendor", "field 'ceo'", "unknown field"]),
+    "wrong type": ("    total_params_b: 100\n", "    total_params_b: lots\n", ["mistral.yaml", "models[0] (id fx-medium)", "field 'total_params_b'", "lots"]),
+    "negative amount": ("    amount: 100000000\n", "    amount: -5\n", ["mistral.yaml", "funding_rounds[0] (id fx-seed)", "field 'amount'", "greater than or equal to 0"]),
+    "unknown currency": ("    currency: EUR\n", "    currency: EUX\n", ["mistral.yaml", "funding_rounds[0] (id fx-seed)", "field 'currency'", "unknown currency 'EUX'"]),
+    "duplicate id": ("  - id: fx-series-a\n", "  - id: fx-seed\n", ["mistral.yaml", "funding_rounds[1] (id fx-seed)", "field 'id'", "duplicate id"]),
+    "date format": ("    announced_on: 2024-01-10\n", "    announced_on: 10/01/2024\n", ["mistral.yaml", "funding_rounds[0] (id fx-seed)", "field 'announced_on'", "YYYY-MM-DD"]),
+    "duplicate key": ("  name: Mistral AI\n", "  name: Mistral AI\n  name: Other\n", ["mistral.yaml", "duplicate key 'name'", "line"]),
+    "missing source": ("  source: doc-a\n  as_of: 2025-01-01\n", "  as_of: 2025-01-01\n", ["mistral.yaml", "record vendor", "field 'source'", "required"]),
+    "unknown source": ("  source: doc-a\n  as_of: 2025-01-01\n", "  source: nowhere\n  as_of: 2025-01-01\n", ["mistral.yaml", "record vendor", "field 'source'", "unknown source 'nowhere'"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CASES))
+def test_bad_fact_file_is_refused_with_file_record_and_field(case, sources_copy):
+    old, new, expected = BAD_CASES[case]
+    _replace(sources_copy / "vendors" / "mistral.yaml", old, new)
+    with pytest.raises(InputError) as info:
+        load_facts(sources_copy)
+    message = str(info.value)
+    for piece in expected:
+        assert piece in message, (piece, message)
+
+
+@pytest.mark.parametrize("case", ["negative amount", "unknown currency", "date format", "yaml syntax"])
+def test_bad_fact_file_stops_the_run_and_publishes_nothing(case, sources_copy, tmp_path, fixture_run):
+    """Through the command: one message, exit 1, no traceback, the last good warehouse intact."""
+    import shutil
+
+    wh = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(fixture_run["warehouse"], wh)
+    before = wh.read_bytes()
+    old, new, expected = BAD_CASES[case]
+    _replace(sources_copy / "vendors" / "mistral.yaml", old, new)
+    result = runner.invoke(app, ["run", "--plain", "--sources", str(sources_copy), "--warehouse", str(wh),
+                                 "--out", str(tmp_path / "out"), "--as-of", "2026-11-29"])
+    assert result.exit_code == 1
+    text = re.sub(r"\s+", " ", result.output)
+    assert "Traceback" not in result.output
+    assert "error:" in text and "mistral.yaml" in text
+    assert wh.read_bytes() == before
+    assert not (tmp_path / "out" / "latest").exists()
+    assert not list(tmp_path.glob(".warehouse.duckdb.build-*"))
+
+
+def test_fixture_sources_load():
+    base = load_facts(FIXTURE_SOURCES)
+    assert [v.vendor.id for v in base.vendors] == ["mistral", "openai"]
