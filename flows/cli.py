@@ -26,7 +26,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Trustworthy, sourced PDF briefings on AI/LLM vendors from a validated DuckDB warehouse.")
 ingest_app = typer.Typer(no_args_is_help=True, help="Load more source data into the warehouse.")
 app.add_typer(ingest_app, name="ingest")
-out = Console(stderr=False)
+console = Console(stderr=False)
 err = Console(stderr=True)
 
 EXIT_INPUT, EXIT_BUSY = 1, 3
@@ -79,17 +79,17 @@ def _fail(exc: BaseException, debug: bool) -> None:
 
 def _print_summary(summary: dict) -> None:
     q = summary.get("quality") or {}
-    out.print(f"[bold]run {summary['run_id']}[/]: {summary['status']} · edition {summary['as_of']}")
-    out.print(f"stages run: {', '.join(summary['stages_run']) or 'none'} · skipped (inputs unchanged): "
+    console.print(f"[bold]run {summary['run_id']}[/]: {summary['status']} · edition {summary['as_of']}")
+    console.print(f"stages run: {', '.join(summary['stages_run']) or 'none'} · skipped (inputs unchanged): "
               f"{', '.join(summary['stages_skipped']) or 'none'}")
-    out.print(f"data quality: {q.get('expectations', 0)} expectations, {q.get('errors', 0)} errors, "
+    console.print(f"data quality: {q.get('expectations', 0)} expectations, {q.get('errors', 0)} errors, "
               f"{q.get('warnings', 0)} warnings, {q.get('quarantined_rows', 0)} rows quarantined")
-    out.print(f"warehouse: {summary['warehouse']}")
+    console.print(f"warehouse: {summary['warehouse']}")
     pdfs = [f for f in summary.get("files", []) if f.endswith(".pdf")]
     if pdfs:
-        out.print(f"briefings: {Path(pdfs[0]).parent}/ ({', '.join(Path(p).name for p in pdfs)})")
+        console.print(f"briefings: {Path(pdfs[0]).parent}/ ({', '.join(Path(p).name for p in pdfs)})")
     if summary.get("render_skipped"):
-        out.print(f"unchanged briefings kept: {', '.join(summary['render_skipped'])}")
+        console.print(f"unchanged briefings kept: {', '.join(summary['render_skipped'])}")
 
 
 def _run(params, debug: bool, plain: bool, dask_address: str | None) -> dict:
@@ -148,6 +148,7 @@ def ingest_litellm(
     as_of: Annotated[str, typer.Option(help="Date the snapshot describes, YYYY-MM-DD.")],
     warehouse: Annotated[Path, typer.Option(help="Warehouse file.")] = DEFAULT_WAREHOUSE,
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = DEFAULT_OUT_DIR,
+    sources: Annotated[Path, typer.Option(help="Folder of curated facts (data/sources layout).")] = SOURCES_DIR,
     plain: Annotated[bool, typer.Option(help="Call the stages as plain functions, without Prefect.")] = False,
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
@@ -157,13 +158,14 @@ def ingest_litellm(
     snapshot_as_of = _date(as_of, "--as-of")
     try:
         params = RunParams(as_of=max(snapshot_as_of, date.today()), warehouse=warehouse.absolute(), out_dir=out.absolute(),
-                           render=False, litellm_source=source, litellm_as_of=snapshot_as_of)
+                           render=False, litellm_source=source, litellm_as_of=snapshot_as_of,
+                           sources_dir=sources.absolute())
         summary = _run(params, debug, plain, None)
     except BaseException as exc:  # noqa: BLE001
         _fail(exc, debug)
     _print_summary(summary)
     ingested = summary.get("counts", {})
-    out.print(f"LiteLLM snapshots in the warehouse: {ingested.get('litellm_snapshots', '?')} "
+    console.print(f"LiteLLM snapshots in the warehouse: {ingested.get('litellm_snapshots', '?')} "
               f"({ingested.get('litellm_snapshots_added', 0)} new)")
 
 
@@ -188,9 +190,9 @@ def validate(
     table = Table("severity", "suite", "expectation", "rows", title=f"Failed expectations (warehouse as of {as_of})")
     for r in outcome.errors + outcome.warnings:
         table.add_row(r["severity"], r["suite"], r["expectation"], str(r["unexpected_count"] or "–"))
-    out.print(table)
+    console.print(table)
     s = outcome.summary()
-    out.print(f"{s['suites']} suites, {s['expectations']} expectations: {s['errors']} errors, {s['warnings']} warnings, "
+    console.print(f"{s['suites']} suites, {s['expectations']} expectations: {s['errors']} errors, {s['warnings']} warnings, "
               f"{s['quarantined_rows']} rows that would be quarantined. Report: {report}")
     if outcome.errors:
         raise typer.Exit(EXIT_INPUT)

@@ -1,0 +1,118 @@
+"""The warehouse file: reproducible contents, atomic publication, readable by the DuckDB CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from flows.lib.settings import ROOT
+
+from .conftest import run_pipeline
+
+# Run bookkeeping differs between runs by nature; everything else must not.
+RUN_LOGS = {"history", "raw.run_context", "main.pipeline_runs", "main.dq_results", "main.dq_quarantine",
+            "marts.edition_changes", "main.edition_changes", "marts.edition_baseline"}
+
+
+def contents(path: Path) -> dict[str, str]:
+    """A digest of every table and view's sorted rows."""
+    out = {}
+    with duckdb.connect(str(path), read_only=True) as con:
+        names = [f"{s}.{t}" for s, t in con.execute("""
+            select schema_name, table_name from duckdb_tables() where database_name = current_database()
+            union all select schema_name, view_name from duckdb_views()
+            where not internal and database_name = current_database()""").fetchall()]
+        for name in sorted(names):
+            if name in RUN_LOGS or name.split(".")[0] in RUN_LOGS:
+                continue
+            cols = [c for (c,) in con.execute(
+                "select column_name from duckdb_columns() where schema_name || '.' || table_name = ?", [name]).fetchall()
+                if c not in ("run_id", "previous_run_id")]
+            body = con.execute(f"select {', '.join(cols)} from {name}").fetchall()  # names come from the catalog
+            out[name] = hashlib.sha256(repr(sorted(map(repr, body))).encode()).hexdigest()
+    return out
+
+
+def test_same_inputs_give_identical_contents(tmp_path, fixture_run):
+    again = run_pipeline(tmp_path, formats=("pdf",))
+    assert again["status"] == "success"
+    a, b = contents(fixture_run["warehouse"]), contents(tmp_path / "warehouse.duckdb")
+    assert a.keys() == b.keys() and len(a) > 60
+    assert {k for k in a if a[k] != b[k]} == set()
+
+
+def test_rerun_on_the_same_warehouse_changes_no_data(tmp_path, fixture_run):
+    shutil.copyfile(fixture_run["warehouse"], tmp_path / "warehouse.duckdb")
+    before = contents(tmp_path / "warehouse.duckdb")
+    summary = run_pipeline(tmp_path, formats=("pdf",), full=True)
+    after = contents(tmp_path / "warehouse.duckdb")
+    assert summary["stages_run"] == ["ingest", "validate", "metrics", "render"]
+    # drift guards compare with the previous run, which now exists
+    relative = {"marts.catalog_drift", "marts.price_moves"}
+    assert {k for k in before if before[k] != after.get(k)} - relative == set()
+
+
+READER = r"""
+import sys, time, duckdb
+path, seconds = sys.argv[1], float(sys.argv[2])
+con = duckdb.connect(path, read_only=True)
+first = con.execute("select run_id from raw.run_context").fetchall()[0][0]
+counts = set()
+end = time.time() + seconds
+while time.time() < end:
+    run = con.execute("select run_id from raw.run_context").fetchall()[0][0]
+    n = con.execute("select count(*) from price_history").fetchall()[0][0]
+    m = con.execute("select count(*) from marts.price_history").fetchall()[0][0]
+    assert run == first and n == m, (run, first, n, m)
+    counts.add(n)
+    time.sleep(0.05)
+print(first, len(counts))
+"""
+
+
+def test_reader_holding_the_file_never_blocks_a_run_nor_sees_it(tmp_path, fixture_run):
+    wh = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(fixture_run["warehouse"], wh)
+    with duckdb.connect(str(wh), read_only=True) as con:
+        old_run = con.execute("select run_id from raw.run_context").fetchall()[0][0]
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(wh), "25"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2)
+    summary = run_pipeline(tmp_path, formats=("pdf",), full=True)
+    out, err = reader.communicate(timeout=120)
+    assert reader.returncode == 0, err
+    assert out.split()[0] == old_run and out.split()[1] == "1"  # the reader saw one consistent state
+    with duckdb.connect(str(wh), read_only=True) as con:
+        assert con.execute("select run_id from raw.run_context").fetchall()[0][0] == summary["run_id"]
+    assert not list(tmp_path.glob(".warehouse.duckdb.build-*")) and not Path(f"{wh}.wal").exists()
+
+
+def test_duckdb_cli_reads_the_warehouse_and_does_not_block_runs(tmp_path, fixture_run):
+    cli = Path(sys.executable).with_name("duckdb")
+    wh = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(fixture_run["warehouse"], wh)
+    version = subprocess.run([str(cli), "-version"], capture_output=True, text=True, check=True).stdout
+    assert version.startswith("v1.5")
+    result = subprocess.run([str(cli), "-readonly", "-csv", str(wh), "-c",
+                             "select count(*) > 1000 from price_history; select vendor_id from vendors order by 1"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "true" in result.stdout and "mistral" in result.stdout
+    # a CLI session holding the file open while a run publishes
+    holder = subprocess.Popen([str(cli), "-readonly", str(wh)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    holder.stdin.write("select count(*) from vendors;\n")
+    holder.stdin.flush()
+    time.sleep(1)
+    summary = run_pipeline(tmp_path, formats=("pdf",), full=True)
+    out, _ = holder.communicate("select count(*) from vendors;\n.quit\n", timeout=60)
+    assert summary["status"] == "success" and "2" in out
+
+
+def test_storage_is_readable_by_the_1_5_cli():
+    assert (ROOT / "flows" / "lib" / "settings.py").read_text().count('STORAGE_COMPATIBILITY = "v1.5.0"') == 1
