@@ -139,54 +139,77 @@ def _context():
     return gx, context, asset.add_batch_definition_whole_dataframe("whole")
 
 
-def validate(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date, suites: list[Suite] | None = None,
-             config: Config | None = None) -> Outcome:
-    """Run every suite on the warehouse behind `con`; results are returned, not yet stored."""
-    suites = load_suites() if suites is None else suites
-    config = config or load_config()
-    params = _parameters(con, suites, config, as_of)
-    gx, context, batch_definition = _context()
-    outcome = Outcome()
-    for suite in suites:
-        try:
-            frame = con.sql(suite.select(params)).df()
-        except duckdb.Error as exc:
-            raise VendorbriefError(f"expectations/{suite.name}.json: its query failed: {exc}") from exc
+class Validator:
+    """One ephemeral GX context that validates pandas frames against suites."""
+
+    def __init__(self) -> None:
+        self.gx, self.context, self.batch_definition = _context()
+
+    def run(self, suite: Suite, frame: Any, params: dict[str, Any], run_id: str, outcome: Outcome) -> None:
         body = {k: v for k, v in suite.body.items() if k != "meta"}
-        gx_suite = context.suites.add(gx.ExpectationSuite(**body))
-        batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+        name = body["name"]
+        if any(s.name == name for s in self.context.suites.all()):
+            self.context.suites.delete(name)
+        gx_suite = self.context.suites.add(self.gx.ExpectationSuite(**body))
+        batch = self.batch_definition.get_batch(batch_parameters={"dataframe": frame})
         key = [k for k in suite.key if k in frame.columns]
         fmt = {"result_format": "COMPLETE", "unexpected_index_column_names": key} if key else {"result_format": "SUMMARY"}
         result = batch.validate(gx_suite, expectation_parameters=params, result_format=fmt)
         for r in result.results:
-            cfg = r.expectation_config
-            severity = cfg.meta.get("severity", "error")
-            res = r.result or {}
-            unexpected = res.get("unexpected_index_list") or []
-            sample = [{k: row.get(k) for k in key} for row in unexpected[:5]] if key else res.get("partial_unexpected_list", [])[:5]
-            success = bool(r.success)
-            if r.exception_info and r.exception_info.get("raised_exception"):
-                success, sample = False, [str(r.exception_info.get("exception_message"))[:300]]
-            row = {
-                "run_id": run_id, "suite": suite.name, "expectation": label(cfg.type, cfg.kwargs),
-                "severity": severity, "success": success,
-                "observed_value": None if res.get("observed_value") is None else json.dumps(_jsonable(res["observed_value"]), default=str)[:500],
-                "unexpected_count": res.get("unexpected_count"),
-                "unexpected_sample": json.dumps(_jsonable(sample), default=str)[:1000] if sample else None,
-                "column_name": cfg.kwargs.get("column") or cfg.kwargs.get("column_A"),
-                "description": cfg.meta.get("description"),
-            }
-            if not success and severity == "error" and suite.policy == "quarantine" and key and unexpected:
-                for bad in unexpected:
-                    outcome.quarantined.append({
-                        "run_id": run_id, "source_table": suite.name,
-                        "record_key": "|".join("" if bad.get(k) is None else str(_jsonable(bad.get(k))) for k in key),
-                        "field": row["column_name"], "reason": row["expectation"], "policy": suite.policy_note or "quarantine",
-                    })
-                # The rows are isolated rather than published: recorded, not blocking.
-                row["severity"] = "warning"
-                row["description"] = f"{row['description'] or ''} {len(unexpected)} row(s) quarantined.".strip()
-            outcome.results.append(row)
+            outcome.results.append(self._row(suite, r, key, run_id, outcome))
+
+    @staticmethod
+    def _row(suite: Suite, r: Any, key: list[str], run_id: str, outcome: Outcome) -> dict[str, Any]:
+        cfg = r.expectation_config
+        severity = cfg.meta.get("severity", "error")
+        res = r.result or {}
+        unexpected = res.get("unexpected_index_list") or []
+        sample = [{k: row.get(k) for k in key} for row in unexpected[:5]] if key else res.get("partial_unexpected_list", [])[:5]
+        success = bool(r.success)
+        if r.exception_info and r.exception_info.get("raised_exception"):
+            success, sample = False, [str(r.exception_info.get("exception_message"))[:300]]
+        row = {
+            "run_id": run_id, "suite": suite.name, "expectation": label(cfg.type, cfg.kwargs),
+            "severity": severity, "success": success,
+            "observed_value": None if res.get("observed_value") is None else json.dumps(_jsonable(res["observed_value"]), default=str)[:500],
+            "unexpected_count": res.get("unexpected_count"),
+            "unexpected_sample": json.dumps(_jsonable(sample), default=str)[:1000] if sample else None,
+            "column_name": cfg.kwargs.get("column") or cfg.kwargs.get("column_A"),
+            "description": cfg.meta.get("description"),
+        }
+        if not success and severity == "error" and suite.policy == "quarantine" and key and unexpected:
+            for bad in unexpected:
+                outcome.quarantined.append({
+                    "run_id": run_id, "source_table": suite.name,
+                    "record_key": "|".join("" if bad.get(k) is None else str(_jsonable(bad.get(k))) for k in key),
+                    "field": row["column_name"], "reason": row["expectation"], "policy": suite.policy_note or "quarantine",
+                })
+            # The rows are isolated rather than published: recorded, not blocking.
+            row["severity"] = "warning"
+            row["description"] = f"{row['description'] or ''} {len(unexpected)} row(s) quarantined.".strip()
+        return row
+
+
+def frame_for(con: duckdb.DuckDBPyConnection, suite: Suite, params: dict[str, Any]) -> Any:
+    try:
+        return con.sql(suite.select(params)).df()
+    except duckdb.Error as exc:
+        raise VendorbriefError(f"expectations/{suite.name}.json: its query failed: {exc}") from exc
+
+
+def parameters(con: duckdb.DuckDBPyConnection, suites: list[Suite], as_of: date, config: Config | None = None) -> dict[str, Any]:
+    return _parameters(con, suites, config or load_config(), as_of)
+
+
+def validate(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date, suites: list[Suite] | None = None,
+             config: Config | None = None) -> Outcome:
+    """Run every suite on the warehouse behind `con`; results are returned, not yet stored."""
+    suites = load_suites() if suites is None else suites
+    params = _parameters(con, suites, config or load_config(), as_of)
+    validator = Validator()
+    outcome = Outcome()
+    for suite in suites:
+        validator.run(suite, frame_for(con, suite, params), params, run_id, outcome)
     return outcome
 
 

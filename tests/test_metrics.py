@@ -1,0 +1,132 @@
+"""Metrics: exact values on the fixtures (computed by hand in the comments), and invariants."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flows.lib.config import Profile
+from flows.lib.metrics import prices
+
+from .conftest import rows
+
+
+def one(con, query, params=None) -> dict:
+    [r] = rows(con, query, params)
+    return r
+
+
+def test_price_ratios_and_workload_costs(con_fixture):
+    # Fixture Medium = genai-prices mistral-medium-latest on 2026-11-29: $1.50 in / $7.50 out (since 2026-06-16);
+    # GPT-4o: $2.50 / $10. chat (3:1): (3 x 1.5 + 7.5) / 4 = 3.0 vs (3 x 2.5 + 10) / 4 = 4.375.
+    r = one(con_fixture, """select * from price_comparisons where curated_model_id = 'fx-medium'
+                            and reference_model_id = 'gpt-4o' and profile = 'chat'""")
+    assert r["input_ratio"] == pytest.approx(0.6)
+    assert r["output_ratio"] == pytest.approx(0.75)
+    assert r["blended_usd_per_mtok"] == pytest.approx(3.0)
+    assert r["reference_blended_usd_per_mtok"] == pytest.approx(4.375)
+    assert r["blended_ratio"] == pytest.approx(3.0 / 4.375)
+    assert r["monthly_cost_usd"] == pytest.approx(3000.0)  # 1e9 tokens a month = 1,000 Mtok
+    assert r["switch_saving"] == pytest.approx(1 - 3.0 / 4.375)
+    # cached-chat: half the input at the cache-read price $0.15: (3 x (0.75 + 0.075) + 7.5) / 4 = 2.49375
+    c = one(con_fixture, """select * from price_comparisons where curated_model_id = 'fx-medium'
+                            and reference_model_id = 'gpt-4o' and profile = 'cached-chat'""")
+    assert c["blended_usd_per_mtok"] == pytest.approx(2.49375)
+
+
+def test_price_changes_and_class_rank(con_fixture):
+    # mistral-medium-latest was $0.40 on 2025-11-29 and $1.50 since 2026-06-16: +275%, one increase.
+    m = one(con_fixture, "select * from model_metrics where model_id = 'fx-medium'")
+    assert m["input_change_365d"] == pytest.approx(1.5 / 0.4 - 1)
+    assert m["output_change_365d"] == pytest.approx(7.5 / 2.0 - 1)
+    assert (m["price_cuts_365d"], m["price_increases_365d"]) == (0, 1)
+    assert m["input_change_90d"] == pytest.approx(0.0)
+    # two priced flagships: Fixture Medium (3.0) is cheaper than GPT-4o (4.375)
+    assert (m["class_rank"], m["class_size"], m["class_percentile"]) == (1, 2, 0.0)
+    assert m["active_param_share"] == pytest.approx(0.2)
+
+
+def test_funding_metrics(con_fixture):
+    # seed EUR 100M at 1.10 (rate of 2024-01-02, the latest before 2024-01-10) = $110M, post EUR 500M = $550M;
+    # series A $300M at $2B. Total $410M against a reported $400M (2025-01-15): -$10M, -2.44%.
+    f = one(con_fixture, "select * from vendor_funding where vendor_id = 'mistral'")
+    assert f["total_raised_usd"] == pytest.approx(410e6)
+    assert f["reported_total_usd"] == pytest.approx(400e6)
+    assert f["difference_usd"] == pytest.approx(-10e6)
+    assert f["relative_difference"] == pytest.approx(-10 / 410)
+    assert f["days_to_unicorn"] == (date(2024, 6, 10) - date(2023, 4, 1)).days
+    assert f["raised_per_employee_usd"] == pytest.approx(410e6 / 200)
+    assert (f["revenue_multiple_low"], f["revenue_multiple_high"]) == (pytest.approx(100.0), pytest.approx(200.0))
+    seed = one(con_fixture, "select * from funding_rounds where round_id = 'fx-seed'")
+    assert (seed["amount_usd"], seed["amount_usd_basis"], seed["fx_usd_per_unit"]) == (pytest.approx(110e6), "converted", 1.10)
+    step = one(con_fixture, "select * from marts.valuation_steps where round_id = 'fx-series-a'")
+    assert step["step_up_multiple"] == pytest.approx(2e9 / 550e6)
+
+
+def test_lineup_metrics(con_fixture):
+    lineup = one(con_fixture, "select * from vendor_lineup where vendor_id = 'mistral'")
+    assert (lineup["model_count"], lineup["open_weights_share"], lineup["moe_share"]) == (2, 0.5, 0.5)
+    assert lineup["mean_active_param_share"] == pytest.approx(0.2)
+    assert lineup["largest_context_window"] == 128000
+    assert lineup["licences"] == ["Apache-2.0", "proprietary"]
+
+
+def test_claim_audit(con_fixture):
+    audit = {r["claim_id"]: r for r in rows(con_fixture, "select * from claim_audit")}
+    total = audit["fx-total"]  # $400M stated against $410M summed: -2.44%, beyond 1%, within 5%
+    assert (total["status"], total["computed_value"]) == ("imprecise", pytest.approx(410e6))
+    assert total["relative_error"] == pytest.approx(-10 / 410)
+    ratio = audit["fx-ratio"]  # on 2026-01-15: 0.40 / 2.50 = 0.16 against 1/6: +4.2% -> confirmed
+    assert (ratio["status"], ratio["computed_value"]) == ("confirmed", pytest.approx(0.16))
+    assert ratio["current_status"] == "contradicted" and ratio["current_value"] == pytest.approx(0.6)
+
+
+def test_edition_changes_list_price_moves_against_the_previous_run(tmp_path, fixture_run):
+    """A second edition after the 2026-06-16 price rise lists it."""
+    import duckdb
+
+    from .conftest import run_pipeline
+    run_pipeline(tmp_path, as_of=date(2026, 6, 1), formats=("pdf",))
+    run_pipeline(tmp_path, as_of=date(2026, 7, 1), formats=("pdf",))
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
+        changes = rows(con, "select * from edition_changes where vendor_id = 'mistral' and kind = 'price_change'")
+    moved = [c for c in changes if c["subject"] == "mistral mistral-medium-latest (genai-prices)"]
+    assert moved and moved[0]["before_value"] == "$0.4/$2.0" and moved[0]["after_value"] == "$1.5/$7.5"
+
+
+prices_st = st.floats(min_value=0.001, max_value=500, allow_nan=False)
+weights_st = st.floats(min_value=0.01, max_value=100, allow_nan=False)
+
+
+@given(prices_st, prices_st, weights_st, weights_st)
+def test_blended_price_lies_between_input_and_output(inp, out, wi, wo):
+    frame = pl.DataFrame({"input_usd_per_mtok": [inp], "output_usd_per_mtok": [out], "cache_read_usd_per_mtok": [None]},
+                         schema={"input_usd_per_mtok": pl.Float64, "output_usd_per_mtok": pl.Float64,
+                                 "cache_read_usd_per_mtok": pl.Float64})
+    value = frame.select(prices.blended(Profile(input=wi, output=wo, description="p"))).item()
+    assert min(inp, out) - 1e-9 <= value <= max(inp, out) + 1e-9
+
+
+@given(prices_st, prices_st, prices_st, prices_st)
+def test_ratio_a_b_times_ratio_b_a_is_one(ia, oa, ib, ob):
+    frame = pl.DataFrame({"model_id": ["a", "b"], "input_usd_per_mtok": [ia, ib], "output_usd_per_mtok": [oa, ob],
+                          "cache_read_usd_per_mtok": [None, None]},
+                         schema_overrides={"cache_read_usd_per_mtok": pl.Float64})
+    out = prices.comparisons(frame, ["a", "b"], {"chat": Profile(input=3, output=1, description="c")}, 1_000_000)
+    get = lambda m, r, c: out.filter((pl.col("model_id") == m) & (pl.col("reference_model_id") == r))[c].item()  # noqa: E731
+    for col in ("input_ratio", "output_ratio", "blended_ratio"):
+        assert get("a", "b", col) * get("b", "a", col) == pytest.approx(1.0)
+
+
+@settings(max_examples=60)
+@given(st.dates(min_value=date(2024, 1, 2), max_value=date(2027, 1, 1)), prices_st, prices_st)
+def test_as_of_before_a_change_gives_the_old_price(change_on, old, new):
+    history = pl.DataFrame({
+        "valid_from": [None, change_on], "valid_to": [change_on, None],
+        "input_usd_per_mtok": [old, new]}, schema={"valid_from": pl.Date, "valid_to": pl.Date, "input_usd_per_mtok": pl.Float64}).lazy()
+    assert prices.in_force(history, change_on - timedelta(days=1)).collect()["input_usd_per_mtok"].to_list() == [old]
+    assert prices.in_force(history, change_on).collect()["input_usd_per_mtok"].to_list() == [new]
