@@ -1,0 +1,132 @@
+"""Briefings: the Mistral PDF carries the article's figures, every vendor gets one, injected
+markup is never fetched, and the same inputs give the same bytes."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from flows.lib.report import pdf
+from flows.lib.report.render import safe_name
+from flows.lib.errors import VendorbriefError
+
+from .conftest import run_pipeline
+
+INJECTIONS = [
+    '<img src="file:///etc/passwd">',
+    '<link rel="attachment" href="file:///etc/passwd">',
+    '<div style="background: url(file:///etc/hostname)">x</div>',
+    '<img src="http://127.0.0.1:9/tracker.png">',
+    '<script>alert(1)</script>',
+    '<svg><image href="file:///etc/passwd"/></svg>',
+]
+
+
+def text_of(path: Path) -> str:
+    reader = PdfReader(str(path))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def attachments_of(path: Path) -> dict:
+    return PdfReader(str(path)).attachments
+
+
+def test_mistral_briefing_carries_the_articles_figures(bundled_run):
+    text = text_of(bundled_run["out"] / "latest" / "mistral.pdf")
+    for figure in ("$113M", "$415M", "$640M", "$2.00B", "$13.80B", "$0.40", "$2.00", "$3.05B", "$3.17B"):
+        assert figure in text, figure
+    # the two claims, and which price each is true of
+    assert "1/5 the cost of GPT-4o" in text and "true of the output price only" in text
+    assert "1/6 of GPT-4o" in text and "0.160 (1/6.25)" in text
+    assert "IMPRECISE" in text and "CONFIRMED" in text
+    # sections of the reference article
+    for heading in ("What problem they solve", "Product and model matrix", "Technical differentiation", "Pricing",
+                    "Fundraising and valuation", "Competitive landscape", "Claim audit",
+                    "What changed since the last edition", "Verdict", "Appendix A", "Appendix B"):
+        assert heading in text, heading
+
+
+def test_every_vendor_gets_a_briefing(bundled_run):
+    from flows.lib.facts import load_facts
+    from flows.lib.settings import ROOT
+
+    vendors = {v.vendor.id for v in load_facts(ROOT / "data" / "sources").vendors}
+    latest = bundled_run["out"] / "latest"
+    for vid in vendors | {"landscape"}:
+        assert (latest / f"{vid}.pdf").stat().st_size > 10_000
+        assert (latest / f"{vid}.html").exists()
+        assert (bundled_run["out"] / "editions" / "2026-11-29" / f"{vid}.pdf").exists()
+    assert (latest / "data-quality.html").exists()
+    landscape = text_of(latest / "landscape.pdf")
+    assert "Funding league table" in landscape and "Biggest price moves" in landscape
+
+
+def test_pdfs_have_page_numbers_and_an_outline(bundled_run):
+    reader = PdfReader(str(bundled_run["out"] / "latest" / "mistral.pdf"))
+    assert "Page 1 of" in reader.pages[0].extract_text() or "Page 2 of" in reader.pages[1].extract_text()
+    titles = [o.title for o in reader.outline if not isinstance(o, list)]
+    assert "Mistral AI" in titles and any(t.startswith("Claim audit") for t in titles)
+
+
+def test_injected_fact_text_is_shown_not_fetched(tmp_path, sources_copy):
+    facts = sources_copy / "vendors" / "mistral.yaml"
+    payload = " ".join(INJECTIONS).replace('"', "'")
+    facts.write_text(facts.read_text().replace('positioning: "Fixture vendor in the EU."', f'positioning: "{payload}"'))
+    run_pipeline(tmp_path, sources=sources_copy, formats=("pdf", "html"))
+    path = tmp_path / "out" / "latest" / "mistral.pdf"
+    text = text_of(path)
+    assert "root:x:0:0" not in text and not attachments_of(path)
+    assert "<img src='file:///etc/passwd'>" in text and "<script>alert(1)</script>" in text
+    html = (tmp_path / "out" / "latest" / "mistral.html").read_text()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize("markup", INJECTIONS)
+def test_the_fetcher_blocks_everything_but_own_assets(markup):
+    """Even raw markup (as if escaping failed) fetches nothing outside reports/assets."""
+    html = f"<html><body><p>start</p>{markup}<p>end</p></body></html>"
+    body, blocked = pdf.render_pdf(html, "2026-11-29", "0" * 32)
+    reader = PdfReader(io.BytesIO(body))
+    assert not reader.attachments
+    assert b"root:x:0:0" not in body
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert "root:" not in text
+    if "file:///etc" in markup or "http://" in markup:
+        assert blocked, markup
+
+
+def test_the_fetcher_serves_own_fonts_and_refuses_escapes():
+    html = ('<html><head><link rel="stylesheet" href="fonts.css"><link rel="stylesheet" href="../../../etc/passwd">'
+            '</head><body style="font-family: \'VB Sans\'">x</body></html>')
+    body, blocked = pdf.render_pdf(html, "2026-11-29", "0" * 32)
+    assert any("etc/passwd" in b for b in blocked)
+    assert b"VB" in body or b"DejaVu" in body
+
+
+def test_same_inputs_give_byte_identical_pdfs(tmp_path, fixture_run):
+    run_pipeline(tmp_path, formats=("pdf",))
+    for name in ("mistral", "openai", "landscape"):
+        assert (tmp_path / "out" / "latest" / f"{name}.pdf").read_bytes() == \
+            (fixture_run["out"] / "latest" / f"{name}.pdf").read_bytes(), name
+
+
+def test_letter_and_archival_options(tmp_path, fixture_run):
+    shutil.copyfile(fixture_run["warehouse"], tmp_path / "warehouse.duckdb")
+    run_pipeline(tmp_path, formats=("pdf",), page_size="Letter", archival=True, vendors=["openai"])
+    reader = PdfReader(str(tmp_path / "out" / "latest" / "openai.pdf"))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+    root = reader.trailer["/Root"]
+    assert "/OutputIntents" in root and "/Metadata" in root  # PDF/A-3b: colour profile and XMP metadata
+    assert "pdfaid" in root["/Metadata"].get_object().get_data().decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "a/b", "..", "", "x" * 200, "UPPER"])
+def test_output_names_are_never_paths(name):
+    with pytest.raises(VendorbriefError):
+        safe_name(name)
