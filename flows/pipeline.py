@@ -34,8 +34,8 @@ class PrefectRunner:
     def transform(self, build_path: str) -> dict:
         return ingest_flow.transform(build_path)
 
-    def validate(self, build_path: str, run_id: str, as_of: date) -> dict:
-        return validate_flow.validate(build_path, run_id, as_of)
+    def validate(self, build_path: str, run_id: str, as_of: date, phase: str) -> dict:
+        return validate_flow.validate(build_path, run_id, as_of, phase)
 
     def metrics(self, build_path: str, run_id: str, as_of: date) -> dict:
         return metrics_flow.metrics(build_path, run_id, as_of)

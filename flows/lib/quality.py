@@ -40,6 +40,7 @@ class Suite:
     policy_note: str
     parameters: dict[str, str]
     body: dict[str, Any]
+    phase: str = "data"  # "metrics": the suite checks a mart the metrics stage writes
 
     def select(self, thresholds: dict[str, Any]) -> str:
         """The suite's query; `{{name}}` placeholders take numeric thresholds from quality.yaml."""
@@ -86,7 +87,7 @@ def load_suites(directory: Path = EXPECTATIONS_DIR) -> list[Suite]:
         suites.append(Suite(
             name=name, relation=meta["relation"], query=meta.get("query"), key=list(meta.get("key", [])),
             policy=policy, policy_note=meta.get("policy_note", ""), parameters=dict(meta.get("parameters", {})),
-            body=body,
+            body=body, phase=meta.get("phase", "data"),
         ))
     return suites
 
@@ -122,6 +123,7 @@ def _jsonable(value: Any) -> Any:
 def _parameters(con: duckdb.DuckDBPyConnection, suites: list[Suite], config: Config, as_of: date) -> dict[str, Any]:
     params: dict[str, Any] = dict(config.quality.model_dump(exclude={"claim_tolerance"}))
     params["run_as_of"] = as_of.isoformat()
+    params["profile_names"] = list(config.profiles)
     for suite in suites:
         for name, query in suite.parameters.items():
             params[name] = [row[0] for row in con.execute(query).fetchall()]
@@ -191,8 +193,9 @@ class Validator:
 
 
 def frame_for(con: duckdb.DuckDBPyConnection, suite: Suite, params: dict[str, Any]) -> Any:
+    """The suite's frame in a fixed row order, so that samples of failing rows are reproducible."""
     try:
-        return con.sql(suite.select(params)).df()
+        return con.sql(f"select * from ({suite.select(params)}) order by all").df()
     except duckdb.Error as exc:
         raise VendorbriefError(f"expectations/{suite.name}.json: its query failed: {exc}") from exc
 
@@ -202,9 +205,11 @@ def parameters(con: duckdb.DuckDBPyConnection, suites: list[Suite], as_of: date,
 
 
 def validate(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date, suites: list[Suite] | None = None,
-             config: Config | None = None) -> Outcome:
-    """Run every suite on the warehouse behind `con`; results are returned, not yet stored."""
+             config: Config | None = None, phase: str | None = None) -> Outcome:
+    """Run the suites (of one phase, or all) on the warehouse behind `con`; results are returned,
+    not yet stored."""
     suites = load_suites() if suites is None else suites
+    suites = [s for s in suites if phase is None or s.phase == phase]
     params = _parameters(con, suites, config or load_config(), as_of)
     validator = Validator()
     outcome = Outcome()
@@ -218,12 +223,13 @@ def record(con: duckdb.DuckDBPyConnection, outcome: Outcome) -> None:
     insert_rows(con, "history.dq_quarantine", outcome.quarantined)
 
 
-def validate_build(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) -> dict[str, Any]:
+def validate_build(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date, phase: str = "data") -> dict[str, Any]:
     """The validate stage on a build: run, record, then gate. Quarantined rows leave the marts,
-    which are rebuilt without them before the gate."""
+    which are rebuilt without them before the gate. Phase "data" checks what ingest built,
+    phase "metrics" the marts the metrics stage wrote."""
     from flows.lib.sqlrunner import run_step
 
-    outcome = validate(con, run_id, as_of)
+    outcome = validate(con, run_id, as_of, phase=phase)
     record(con, outcome)
     if outcome.quarantined:
         run_step(con, "transform")

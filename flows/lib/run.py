@@ -78,7 +78,7 @@ class StageRunner(Protocol):
     def fetch_snapshot(self, source: str) -> bytes: ...
     def ingest(self, build_path: str, extra_snapshot: str | None, extra_as_of: date | None, sources_dir: str) -> dict: ...
     def transform(self, build_path: str) -> dict: ...
-    def validate(self, build_path: str, run_id: str, as_of: date) -> dict: ...
+    def validate(self, build_path: str, run_id: str, as_of: date, phase: str) -> dict: ...
     def metrics(self, build_path: str, run_id: str, as_of: date) -> dict: ...
     def render(self, build_path: str, out_dir: str, run_id: str, params: dict) -> dict: ...
 
@@ -182,15 +182,19 @@ def execute(p: RunParams, runner: StageRunner) -> RunSummary:
                 summary.timings["transform"] = round(time.perf_counter() - t0, 3)
             if "validate" in todo:
                 t0 = time.perf_counter()
-                summary.quality = runner.validate(str(build.path), run_id, p.as_of)
+                summary.quality = runner.validate(str(build.path), run_id, p.as_of, "data")
                 summary.timings["validate"] = round(time.perf_counter() - t0, 3)
             else:
-                summary.quality = _carry_quality(build, previous)
+                summary.quality = _carry_quality(build, previous, data_only="metrics" in todo)
             if "metrics" in todo:
                 t0 = time.perf_counter()
                 m = runner.metrics(str(build.path), run_id, p.as_of)
                 summary.price_changes = m.get("price_changes", 0)
                 summary.timings["metrics"] = round(time.perf_counter() - t0, 3)
+                t0 = time.perf_counter()
+                checked = runner.validate(str(build.path), run_id, p.as_of, "metrics")
+                summary.quality = {k: summary.quality.get(k, 0) + v for k, v in checked.items()}
+                summary.timings["validate"] = round(summary.timings.get("validate", 0) + time.perf_counter() - t0, 3)
             if "render" in todo:
                 t0 = time.perf_counter()
                 staging_out = p.out_dir / f".staging-{run_id}"
@@ -232,14 +236,18 @@ def _start(p: RunParams, run_id: str, todo: list[str]) -> warehouse.Build:
     return warehouse.start_from_copy(p.warehouse, run_id, p.as_of, p.vendors or [])
 
 
-def _carry_quality(build: warehouse.Build, previous: dict[str, Any] | None) -> dict:
-    """Unchanged inputs give unchanged results: the last validation's findings stand for this run."""
+def _carry_quality(build: warehouse.Build, previous: dict[str, Any] | None, data_only: bool) -> dict:
+    """Unchanged inputs give unchanged results: the last validation's findings stand for this run
+    (only those of the data suites when the metrics, and their suites, run again)."""
     if previous is None:
         return {}
+    from flows.lib.quality import load_suites
+
+    skip = [s.name for s in load_suites() if data_only and s.phase == "metrics"]
     build.con.execute("""
         insert into history.dq_results
-        select ? as run_id, * exclude (run_id) from history.dq_results where run_id = ?""",
-                      [build.run_id, previous["run_id"]])
+        select ? as run_id, * exclude (run_id) from history.dq_results
+        where run_id = ? and not list_contains(?, suite)""", [build.run_id, previous["run_id"], skip])
     build.con.execute("""
         insert into history.dq_quarantine
         select ? as run_id, * exclude (run_id) from history.dq_quarantine where run_id = ?""",
@@ -288,11 +296,11 @@ class PlainRunner:
             ingest.build_models(con)
             return ingest.table_counts(con)
 
-    def validate(self, build_path: str, run_id: str, as_of: date) -> dict:
+    def validate(self, build_path: str, run_id: str, as_of: date, phase: str) -> dict:
         from flows.lib import quality
 
         with warehouse.connect_new(Path(build_path)) as con:
-            return quality.validate_build(con, run_id, as_of)
+            return quality.validate_build(con, run_id, as_of, phase)
 
     def metrics(self, build_path: str, run_id: str, as_of: date) -> dict:
         from flows.lib.metrics import stage

@@ -1,6 +1,5 @@
--- Current prices of the same vendor model in both catalogs, side by side. Pairs come from the
--- curated models' catalog references and from model ids that agree once LiteLLM's provider
--- prefix is dropped (genai-prices mistral `mistral-large-2512` = LiteLLM
+-- Current prices of the same vendor model in both catalogs, side by side: pairs of model ids
+-- that agree once LiteLLM's provider prefix is dropped (genai-prices mistral `mistral-large-2512` = LiteLLM
 -- `mistral/mistral-large-2512`), on the vendor's own platform in both catalogs.
 -- Relative differences are |litellm - genai| / genai.
 with genai as (select * from marts.prices_current where source = 'genai-prices' and vendor_id is not null),
@@ -14,14 +13,6 @@ first_party as (
         and genai.provider_id = genai.vendor_id
         and lower(regexp_replace(litellm.model_id, '^[^/]+/', '')) = lower(genai.model_id)
 ),
-curated as (
-    select genai_ref.provider_id as genai_provider_id, genai_ref.catalog_model_id as genai_model_id,
-           litellm_ref.catalog_model_id as litellm_model_id, 'curated model ' || genai_ref.model_id as matched_by
-    from staging.stg_facts__model_catalog_refs as genai_ref
-    join staging.stg_facts__model_catalog_refs as litellm_ref
-        on litellm_ref.model_id = genai_ref.model_id and litellm_ref.source = 'litellm'
-    where genai_ref.source = 'genai-prices'
-),
 -- Only the vendor's own platform on both sides: other hosts set their own prices.
 first_party_providers as (
     select * from (values ('openai', 'openai'), ('anthropic', 'anthropic'), ('mistral', 'mistral'),
@@ -30,7 +21,7 @@ first_party_providers as (
 ),
 pairs as (
     select genai_provider_id, genai_model_id, litellm_model_id, min(matched_by) as matched_by
-    from (select * from first_party union all select * from curated)
+    from first_party
     group by all
 ),
 final as (

@@ -105,7 +105,8 @@ def _metrics(con: duckdb.DuckDBPyConnection, vendor_id: str) -> dict[str, float 
     return dict(con.execute("select metric, value from marts.vendor_metrics where vendor_id = ?", [vendor_id]).fetchall())
 
 
-def _verdict(config: Config, metrics: dict[str, float | None], vendor: dict, reference_name: str | None) -> dict[str, list[str]]:
+def _verdict(config: Config, metrics: dict[str, float | None], vendor: dict, reference_name: str | None,
+             profile: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {"good_fit": [], "skip_if": []}
     for rule in config.briefing.verdict_rules:
         value = metrics.get(rule.metric)
@@ -113,7 +114,7 @@ def _verdict(config: Config, metrics: dict[str, float | None], vendor: dict, ref
             continue
         out[rule.verdict].append(rule.text.format(
             value=value, value_pct=f"{value:.0%}", value_x=f"{value:.1f}x", value_int=f"{value:,.0f}",
-            reference_name=reference_name or "the reference model", profile=config.default_profile,
+            reference_name=reference_name or "the reference model", profile=profile,
             jurisdiction=vendor["jurisdiction"], hq_country=vendor["hq_country"]))
     return out
 
@@ -170,6 +171,9 @@ def vendor_context(con: duckdb.DuckDBPyConnection, vendor_id: str, as_of: date, 
     reference_id = next((m for m in config.briefing.reference_models
                          if any(w["reference_model_id"] == m and w["reference_vendor_id"] != vendor_id for w in workloads)), None)
     reference_name = next((w["reference_name"] for w in workloads if w["reference_model_id"] == reference_id), None)
+    chosen = [w for w in workloads if w["profile"] == profile and w["reference_model_id"] == reference_id]
+    if chosen:  # the verdict speaks of the profile this briefing was asked for
+        metrics = {**metrics, "flagship_blended_ratio": chosen[0]["blended_ratio"]}
 
     rounds = _rows(con, """
         select r.*, s.step_up_multiple, s.previous_round_id
@@ -182,7 +186,7 @@ def vendor_context(con: duckdb.DuckDBPyConnection, vendor_id: str, as_of: date, 
             fx = _rows(con, "select source_id from staging.stg_facts__fx_rates where currency = ? and rate_on = ?",
                        [r["currency"], r["fx_rate_on"]])
             r["fx_ref"] = notes.ref(fx[0]["source_id"], r["fx_rate_on"]) if fx else None
-    multiples = _rows(con, "select * from marts.revenue_multiples where vendor_id = ? order by source_as_of", [vendor_id])
+    multiples = _rows(con, "select * from marts.revenue_multiples where vendor_id = ? order by source_as_of, basis, revenue_low_usd, source_id", [vendor_id])
     for m in multiples:
         m["ref"] = notes.ref(m["source_id"], m["source_as_of"])
 
@@ -213,7 +217,7 @@ def vendor_context(con: duckdb.DuckDBPyConnection, vendor_id: str, as_of: date, 
         "reference_name": reference_name, "rounds": rounds, "revenue_multiples": multiples, "claims": claims,
         "changes": changes,
         "previous_edition": {"exists": previous_edition[0] is not None, "as_of": previous_edition[1]},
-        "competition": competition, "verdict": _verdict(config, metrics, vendor, reference_name), "quality": quality,
+        "competition": competition, "verdict": _verdict(config, metrics, vendor, reference_name, profile), "quality": quality,
         "key_figures": key_figures, "freshness": freshness, "differentiation": _differentiation(models, lineup),
         "profiles": {k: v.model_dump() for k, v in config.profiles.items()},
     }
