@@ -13,7 +13,7 @@ import json
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -151,26 +151,28 @@ def execute(p: RunParams, runner: StageRunner) -> RunSummary:
     summary = RunSummary(run_id=run_id, as_of=p.as_of, warehouse=p.warehouse)
     t_start = time.perf_counter()
     with warehouse.run_lock(p.warehouse, p.lock_wait_seconds):
-        extra_path = None
-        hashes = fingerprints(p.sources_dir)
-        hashes["litellm"] = _bundled_litellm_hash(p.sources_dir)
-        if p.litellm_source:
-            t0 = time.perf_counter()
-            raw = runner.fetch_snapshot(p.litellm_source)
-            summary.timings["fetch"] = round(time.perf_counter() - t0, 3)
-            extra_path = p.warehouse.with_name(f".{p.warehouse.name}.snapshot-{run_id}")
-            extra_path.write_bytes(raw)
-            hashes["litellm"] = hashlib.sha256((hashes["litellm"] + hashlib.sha256(raw).hexdigest()).encode()).hexdigest()[:16]
-        hashes |= {"as_of": p.as_of.isoformat(), "vendors": ",".join(p.vendors or []),
-                   "formats": ",".join(p.formats), "peers": ",".join(p.peers or []), "profile": p.profile or "",
-                   "page": f"{p.page_size}/{p.archival}"}
-        previous = _previous_run(p.warehouse)
-        todo = plan(hashes, previous, p)
-        summary.stages_run = list(todo)
-        summary.stages_skipped = [s for s in STAGES if s not in todo]
-        build = _start(p, run_id, todo)
+        build: warehouse.Build | None = None
         staging_out: Path | None = None
+        extra_path: Path | None = None
+        started_at = datetime.now(UTC)
         try:
+            hashes = fingerprints(p.sources_dir)
+            hashes["litellm"] = _bundled_litellm_hash(p.sources_dir)
+            if p.litellm_source:
+                t0 = time.perf_counter()
+                raw = _fetch(runner, p.litellm_source)
+                summary.timings["fetch"] = round(time.perf_counter() - t0, 3)
+                extra_path = p.warehouse.with_name(f".{p.warehouse.name}.snapshot-{run_id}")
+                extra_path.write_bytes(raw)
+                hashes["litellm"] = hashlib.sha256((hashes["litellm"] + hashlib.sha256(raw).hexdigest()).encode()).hexdigest()[:16]
+            hashes |= {"as_of": p.as_of.isoformat(), "vendors": ",".join(p.vendors or []),
+                       "formats": ",".join(p.formats), "peers": ",".join(p.peers or []), "profile": p.profile or "",
+                       "page": f"{p.page_size}/{p.archival}"}
+            previous = _previous_run(p.warehouse)
+            todo = plan(hashes, previous, p)
+            summary.stages_run = list(todo)
+            summary.stages_skipped = [s for s in STAGES if s not in todo]
+            build = _start(p, run_id, todo)
             if "ingest" in todo:
                 t0 = time.perf_counter()
                 summary.counts = runner.ingest(str(build.path), str(extra_path) if extra_path else None, p.litellm_as_of,
@@ -211,15 +213,28 @@ def execute(p: RunParams, runner: StageRunner) -> RunSummary:
                 summary.files = publish_reports(staging_out, p.out_dir, p.as_of)
             return summary
         except BaseException as exc:
-            warehouse.abandon(build)
+            if build is not None:
+                warehouse.abandon(build)
             if staging_out is not None:
                 shutil.rmtree(staging_out, ignore_errors=True)
-            warehouse.journal_failure(p.warehouse, run_id, p.as_of, build.started_at, p.vendors or [],
+            warehouse.journal_failure(p.warehouse, run_id, p.as_of, started_at, p.vendors or [],
                                       f"{type(exc).__name__}: {exc}")
             raise
         finally:
             if extra_path is not None:
                 extra_path.unlink(missing_ok=True)
+
+
+def _fetch(runner: StageRunner, source: str) -> bytes:
+    """The snapshot's bytes; a source that cannot be read (after the runner's retries) is our error."""
+    try:
+        return runner.fetch_snapshot(source)
+    except VendorbriefError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - network and file errors of every kind
+        raise VendorbriefError(
+            f"{source[:200]}: cannot fetch the LiteLLM snapshot ({type(exc).__name__}: {exc}); "
+            "the warehouse keeps its previous snapshots") from exc
 
 
 def _bundled_litellm_hash(sources_dir: Path) -> str:

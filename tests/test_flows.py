@@ -1,0 +1,94 @@
+"""The Prefect flows, under one test harness for the session."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.testing.utilities import prefect_test_harness
+
+from flows.lib.errors import InputError
+from flows.pipeline import vendor_briefings
+
+from .conftest import FIXTURE_SOURCES
+
+
+@pytest.fixture(scope="module")
+def harness():
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+def _params(tmp_path, **kw):
+    return {"warehouse": str(tmp_path / "warehouse.duckdb"), "out_dir": str(tmp_path / "out"),
+            "sources_dir": str(FIXTURE_SOURCES), "as_of": date(2026, 11, 29), **kw}
+
+
+async def _runs_and_artifacts(flow_run_id):
+    async with get_client() as client:
+        from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, FlowRunFilter, FlowRunFilterParentFlowRunId
+        children = await client.read_flow_runs(flow_run_filter=FlowRunFilter(
+            parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[flow_run_id])))
+        task_runs = await client.read_task_runs()
+        subflow_ids = {t.state.state_details.child_flow_run_id for t in task_runs if t.flow_run_id == flow_run_id}
+        artifacts = await client.read_artifacts(artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id])))
+        return children, subflow_ids, artifacts
+
+
+def test_parent_flow_runs_the_stages_and_publishes_artifacts(harness, tmp_path):
+    state = vendor_briefings(**_params(tmp_path, vendors=["mistral"], formats=["pdf"]), return_state=True)
+    assert state.is_completed()
+    summary = state.result()
+    assert summary["status"] == "success"
+    assert (tmp_path / "out" / "latest" / "mistral.pdf").exists()
+    assert summary["rendered"] == ["landscape", "mistral"]
+    _, _, artifacts = asyncio.run(_runs_and_artifacts(state.state_details.flow_run_id))
+    kinds = {a.type for a in artifacts}
+    keys = {a.key for a in artifacts}
+    assert {"markdown", "table"} <= kinds  # Prefect stores link artifacts as markdown
+    assert {"run-summary", "data-quality", "briefing-mistral"} <= keys
+
+
+def test_second_run_with_nothing_changed_skips_the_stages(harness, tmp_path):
+    vendor_briefings(**_params(tmp_path, formats=["pdf"]))
+    again = vendor_briefings(**_params(tmp_path, formats=["pdf"]))
+    assert again["stages_skipped"] == ["ingest", "transform", "validate", "metrics"]
+    assert again["rendered"] == [] and set(again["render_skipped"]) == {"mistral", "openai", "landscape"}
+
+
+def test_a_bad_parameter_fails_before_any_stage(harness, tmp_path):
+    state = vendor_briefings(**_params(tmp_path, vendors=["not-a-vendor"]), return_state=True)
+    assert state.is_failed()
+    with pytest.raises(InputError, match="unknown vendor 'not-a-vendor'"):
+        state.result()
+    assert not (tmp_path / "warehouse.duckdb").exists()
+    assert not list(tmp_path.glob(".warehouse.duckdb.build-*"))
+
+
+def test_a_parameter_of_the_wrong_type_is_refused_by_prefect(harness, tmp_path):
+    from prefect.exceptions import ParameterTypeError
+
+    with pytest.raises(ParameterTypeError):
+        vendor_briefings(**{**_params(tmp_path), "as_of": "the day after tomorrow"})
+    with pytest.raises(ParameterTypeError):
+        vendor_briefings(**{**_params(tmp_path), "formats": ["docx"]})
+
+
+def test_render_fans_out_to_a_local_dask_cluster(harness, tmp_path):
+    summary = vendor_briefings(**_params(tmp_path, formats=["pdf"], dask_address="local"))
+    assert summary["rendered"] == ["landscape", "mistral", "openai"]
+    for name in summary["rendered"]:
+        assert (tmp_path / "out" / "latest" / f"{name}.pdf").stat().st_size > 10_000
+
+
+def test_litellm_fetch_retries_then_fails_keeping_the_previous_snapshot(harness, tmp_path):
+    vendor_briefings(**_params(tmp_path, formats=["pdf"]))
+    before = (tmp_path / "warehouse.duckdb").read_bytes()
+    state = vendor_briefings(**_params(tmp_path, litellm_source="http://127.0.0.1:9/prices.json",
+                                       litellm_as_of=date(2026, 11, 28)), return_state=True)
+    assert state.is_failed()
+    assert (tmp_path / "warehouse.duckdb").read_bytes() == before
+    journal = (tmp_path / "warehouse.duckdb.runs.jsonl").read_text()
+    assert "ConnectError" in journal or "Connection refused" in journal
