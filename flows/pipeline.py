@@ -28,8 +28,9 @@ class PrefectRunner:
     def fetch_snapshot(self, source: str) -> bytes:
         return ingest_flow.fetch_snapshot(source)
 
-    def ingest(self, build_path: str, extra_snapshot: str | None, extra_as_of: date | None, sources_dir: str) -> dict:
-        return ingest_flow.ingest(build_path, extra_snapshot, extra_as_of, sources_dir)
+    def ingest(self, build_path: str, extra_snapshot: str | None, extra_as_of: date | None, sources_dir: str,
+               extra_source: str | None) -> dict:
+        return ingest_flow.ingest(build_path, extra_snapshot, extra_as_of, sources_dir, extra_source)
 
     def transform(self, build_path: str) -> dict:
         return ingest_flow.transform(build_path)

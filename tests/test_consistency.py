@@ -71,6 +71,14 @@ def test_readme_shows_the_two_commands():
     assert "make test" in ci and ci.count("make ") == 1
 
 
+def test_every_mart_and_view_in_the_warehouse_has_a_suite(con_fixture):
+    suites = {s.name for s in quality.load_suites()}
+    relations = {name for (name,) in con_fixture.execute("""
+        select table_name from duckdb_tables() where schema_name = 'marts'
+        union select view_name from duckdb_views() where schema_name in ('main', 'staging') and not internal""").fetchall()}
+    assert relations - suites == set()
+
+
 def test_every_suite_ran_on_the_fixtures(fixture_run, con_fixture):
     ran = {r for (r,) in con_fixture.execute("select distinct suite from dq_results where run_id = ?",
                                                [fixture_run["summary"]["run_id"]]).fetchall()}

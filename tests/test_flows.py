@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import date
 
 import pytest
@@ -92,3 +93,43 @@ def test_litellm_fetch_retries_then_fails_keeping_the_previous_snapshot(harness,
     assert (tmp_path / "warehouse.duckdb").read_bytes() == before
     journal = (tmp_path / "warehouse.duckdb.runs.jsonl").read_text()
     assert "ConnectError" in journal or "Connection refused" in journal
+
+
+def test_a_failing_catalog_url_is_retried_with_backoff_then_fails_cleanly(harness, tmp_path):
+    import http.server
+    import threading
+
+    hits = []
+
+    class Failing(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the stdlib's name
+            hits.append(time.monotonic())
+            self.send_response(500)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Failing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        state = vendor_briefings(**_params(tmp_path, litellm_source=f"http://127.0.0.1:{server.server_port}/prices.json",
+                                           litellm_as_of=date(2026, 11, 28)), return_state=True)
+    finally:
+        server.shutdown()
+    assert state.is_failed()
+    assert len(hits) == 4  # one try and three retries
+    gaps = [b - a for a, b in zip(hits, hits[1:])]
+    assert gaps[2] > gaps[0]  # exponential backoff
+    assert not (tmp_path / "warehouse.duckdb").exists()
+
+
+def test_no_secret_reaches_logs_or_artifacts(harness, tmp_path, caplog, monkeypatch):
+    secret = "sk-test-7f3c9e1d5b"
+    monkeypatch.setenv("OPENAI_API_KEY", secret)
+    monkeypatch.setenv("PREFECT_API_KEY", secret)
+    state = vendor_briefings(**_params(tmp_path, vendors=["openai"], formats=["pdf"]), return_state=True)
+    assert state.is_completed()
+    _, _, artifacts = asyncio.run(_runs_and_artifacts(state.state_details.flow_run_id))
+    assert secret not in caplog.text
+    assert all(secret not in str(a.data) for a in artifacts)

@@ -63,7 +63,7 @@ def test_every_vendor_gets_a_briefing(bundled_run):
         assert (bundled_run["out"] / "editions" / "2026-11-29" / f"{vid}.pdf").exists()
     assert (latest / "data-quality.html").exists()
     landscape = text_of(latest / "landscape.pdf")
-    assert "Funding league table" in landscape and "Biggest price moves" in landscape
+    assert "Funding league table" in landscape and "Biggest list-price moves" in landscape
 
 
 def test_pdfs_have_page_numbers_and_an_outline(bundled_run):

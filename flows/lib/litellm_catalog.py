@@ -129,15 +129,20 @@ def _check_entry(key: str, entry: Any) -> tuple[dict | None, list[dict], str | N
     return row, tiers, None, None
 
 
-def read_bytes(path: Path) -> bytes:
-    if path.stat().st_size > MAX_BYTES:
-        raise InputError(str(path), None, None, f"file larger than {MAX_BYTES // 2**20} MiB")
-    raw = path.read_bytes()
+def read_bytes(path: Path, name: str | None = None) -> bytes:
+    """A snapshot file's bytes, gunzipped; `name` is how messages call it (default: its path)."""
+    name = name or str(path)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise InputError(name, None, None, f"file larger than {MAX_BYTES // 2**20} MiB")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(name, None, None, f"cannot read file: {exc.strerror or exc}") from None
     if raw[:2] == b"\x1f\x8b":
         try:
             raw = gzip.decompress(raw)
         except (OSError, EOFError) as exc:
-            raise InputError(str(path), None, None, f"damaged gzip file: {exc}") from None
+            raise InputError(name, None, None, f"damaged gzip file: {exc}") from None
     return raw
 
 
@@ -183,11 +188,16 @@ def parse(raw: bytes, as_of: date, source_uri: str, version: str | None = None) 
 
 
 def load_path(path: Path, as_of: date, version: str | None = None, source_uri: str | None = None) -> Snapshot:
-    try:
-        raw = read_bytes(path)
-    except OSError as exc:
-        raise InputError(str(path), None, None, f"cannot read file: {exc.strerror}") from None
-    return parse(raw, as_of, source_uri or str(path), version)
+    return parse(read_bytes(path, source_uri), as_of, source_uri or str(path), version)
+
+
+def read_source(source: str) -> bytes:
+    """A snapshot from an http(s) URL or a local file (.json or .json.gz)."""
+    if source.startswith(("http://", "https://")):
+        return fetch_url(source)
+    if "://" in source:
+        raise InputError(source, None, None, "only http(s) URLs and local files can be read")
+    return read_bytes(Path(source))
 
 
 def fetch_url(url: str, timeout: float = 30.0) -> bytes:

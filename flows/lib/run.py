@@ -76,7 +76,8 @@ class RunSummary:
 
 class StageRunner(Protocol):
     def fetch_snapshot(self, source: str) -> bytes: ...
-    def ingest(self, build_path: str, extra_snapshot: str | None, extra_as_of: date | None, sources_dir: str) -> dict: ...
+    def ingest(self, build_path: str, extra_snapshot: str | None, extra_as_of: date | None, sources_dir: str,
+               extra_source: str | None) -> dict: ...
     def transform(self, build_path: str) -> dict: ...
     def validate(self, build_path: str, run_id: str, as_of: date, phase: str) -> dict: ...
     def metrics(self, build_path: str, run_id: str, as_of: date) -> dict: ...
@@ -105,6 +106,10 @@ def check_params(p: RunParams) -> None:
         if p.profile not in profiles:
             raise InputError("parameters", "profile", "profile",
                              f"unknown workload profile {p.profile[:80]!r} (known: {', '.join(profiles)})")
+    if p.warehouse.is_dir():
+        raise InputError("parameters", "warehouse", "warehouse", f"{p.warehouse} is a directory, not a warehouse file")
+    if p.out_dir.exists() and not p.out_dir.is_dir():
+        raise InputError("parameters", "out_dir", "out_dir", f"{p.out_dir} is a file, not a folder")
     if p.litellm_source and not p.litellm_as_of:
         raise InputError("parameters", "litellm_as_of", "litellm_as_of", "a LiteLLM snapshot needs its as-of date")
 
@@ -155,6 +160,7 @@ def execute(p: RunParams, runner: StageRunner) -> RunSummary:
         staging_out: Path | None = None
         extra_path: Path | None = None
         started_at = datetime.now(UTC)
+        _remove_leftovers(p)
         try:
             hashes = fingerprints(p.sources_dir)
             hashes["litellm"] = _bundled_litellm_hash(p.sources_dir)
@@ -176,7 +182,7 @@ def execute(p: RunParams, runner: StageRunner) -> RunSummary:
             if "ingest" in todo:
                 t0 = time.perf_counter()
                 summary.counts = runner.ingest(str(build.path), str(extra_path) if extra_path else None, p.litellm_as_of,
-                                               str(p.sources_dir))
+                                               str(p.sources_dir), p.litellm_source)
                 summary.timings["ingest"] = round(time.perf_counter() - t0, 3)
             elif "transform" in todo:
                 t0 = time.perf_counter()
@@ -223,6 +229,15 @@ def execute(p: RunParams, runner: StageRunner) -> RunSummary:
         finally:
             if extra_path is not None:
                 extra_path.unlink(missing_ok=True)
+
+
+def _remove_leftovers(p: RunParams) -> None:
+    """Files a killed run left half-done. Only called under the run lock, so none is in use."""
+    for stale in p.out_dir.glob(".staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for stale in [*p.out_dir.glob("latest/.*.tmp"), *p.out_dir.glob("editions/*/.*.tmp"),
+                  *p.warehouse.parent.glob(f".{p.warehouse.name}.snapshot-*")]:
+        stale.unlink(missing_ok=True)
 
 
 def _fetch(runner: StageRunner, source: str) -> bytes:
@@ -292,14 +307,13 @@ class PlainRunner:
     def fetch_snapshot(self, source: str) -> bytes:
         from flows.lib import litellm_catalog
 
-        if source.startswith(("http://", "https://")):
-            return litellm_catalog.fetch_url(source)
-        return litellm_catalog.read_bytes(Path(source))
+        return litellm_catalog.read_source(source)
 
-    def ingest(self, build_path: str, extra_snapshot: str | None, extra_as_of: date | None, sources_dir: str) -> dict:
+    def ingest(self, build_path: str, extra_snapshot: str | None, extra_as_of: date | None, sources_dir: str,
+               extra_source: str | None) -> dict:
         from flows.lib import ingest, litellm_catalog
 
-        extra = [litellm_catalog.load_path(Path(extra_snapshot), extra_as_of)] if extra_snapshot else []
+        extra = [litellm_catalog.load_path(Path(extra_snapshot), extra_as_of, source_uri=extra_source)] if extra_snapshot else []
         with warehouse.connect_new(Path(build_path)) as con:
             counts = ingest.ingest(con, extra, Path(sources_dir))
             return counts | ingest.table_counts(con)

@@ -113,11 +113,22 @@ def compute(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date, config: Co
         "vendor_metrics": write_table(con, "vendor_metrics", vendor_metrics.with_columns(pl.lit(as_of).alias("as_of"))),
         "edition_changes": write_table(con, "edition_changes", edition),
         "edition_baseline": write_table(con, "edition_baseline", baseline),
+        "catalog_price_changes": write_table(con, "catalog_price_changes", _catalog_moves(moves, current_prices, as_of)),
     }
     _record_baselines(con, run_id, as_of)
     run_step(con, "metrics")
     counts["price_changes"] = edition.filter(pl.col("kind") == "price_change").height
     return counts
+
+
+def _catalog_moves(moves: pl.DataFrame, current: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Price moves over 90 and 365 days of every catalog model a curated vendor makes and sells on
+    its own platform (genai-prices), for the landscape's biggest moves."""
+    own = current.filter((pl.col("source") == "genai-prices") & (pl.col("provider_id") == pl.col("vendor_id")))
+    return (moves.join(own.select("source", "provider_id", "model_id", "vendor_id", "model_name"),
+                       on=["source", "provider_id", "model_id"], how="inner")
+            .filter(pl.any_horizontal(pl.col("^(input|output)_change_(90|365)d$").fill_null(0) != 0))
+            .with_columns(pl.lit(as_of).alias("as_of")))
 
 
 def revenue_latest(vendors: pl.DataFrame) -> pl.DataFrame:

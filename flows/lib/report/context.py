@@ -164,7 +164,8 @@ def vendor_context(con: duckdb.DuckDBPyConnection, vendor_id: str, as_of: date, 
         workloads = _rows(con, """
             select c.*, r.model_name as reference_name, r.vendor_id as reference_vendor_id
             from marts.price_comparisons c join marts.models r on r.model_id = c.reference_model_id
-            where c.model_id = ? order by c.profile, c.reference_model_id""", [flagship["model_id"]])
+            where c.model_id = ? and r.vendor_id <> ? order by c.profile, c.reference_model_id""",
+                          [flagship["model_id"], vendor_id])
     order = {name: i for i, name in enumerate(config.profiles)}
     refs_order = {m: i for i, m in enumerate(config.briefing.reference_models)}
     workloads.sort(key=lambda w: (order.get(w["profile"], 99), refs_order.get(w["reference_model_id"], 99)))
@@ -342,11 +343,11 @@ def landscape_context(con: duckdb.DuckDBPyConnection, as_of: date, config: Confi
     columns = [_peer_column(con, v, notes, as_of) for v in vendor_ids]
     league = sorted([c for c in columns if c["total_raised_usd"]], key=lambda c: -c["total_raised_usd"])
     moves = _rows(con, """
-        select mm.model_id, mm.model_name, mm.vendor_id, v.vendor_name, mm.input_usd_per_mtok, mm.output_usd_per_mtok,
-               mm.input_change_365d, mm.output_change_365d, mm.price_source, mm.price_provider_id, mm.price_model_id
-        from marts.model_metrics mm join marts.vendors v using (vendor_id)
-        where coalesce(mm.input_change_365d, 0) <> 0 or coalesce(mm.output_change_365d, 0) <> 0
-        order by greatest(abs(coalesce(mm.input_change_365d, 0)), abs(coalesce(mm.output_change_365d, 0))) desc, mm.model_id
+        select coalesce(m.model_name, m.model_id) as model_name, m.model_id, m.vendor_id, v.vendor_name,
+               m.input_usd_per_mtok, m.output_usd_per_mtok, m.input_change_365d, m.output_change_365d
+        from marts.catalog_price_changes m join marts.vendors v using (vendor_id)
+        where coalesce(m.input_change_365d, 0) <> 0 or coalesce(m.output_change_365d, 0) <> 0
+        order by greatest(abs(coalesce(m.input_change_365d, 0)), abs(coalesce(m.output_change_365d, 0))) desc, m.model_id
         limit 12""")
     claims = _rows(con, "select status, count(*) as n from marts.claim_audit group by status order by status")
     return _plain({"kind": "landscape", "as_of": as_of, "vendors": columns, "league": league, "moves": moves,

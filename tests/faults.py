@@ -1,0 +1,179 @@
+"""Fault campaign: runs killed with SIGKILL at random points, then the published state checked.
+
+    python -m tests.faults --trials 60        (make faults)
+
+Each trial starts `vendorbrief run` on one of two fact sets (A and B, which differ in one
+headcount) and kills the whole process group after a random delay spread over a full run's
+duration, so that every stage gets hit. After each kill it checks that the published warehouse
+opens, holds exactly the contents of A or of B (never a mix), that every published PDF and HTML
+file is complete, and that no lock, WAL or build file blocks the next run. Every fifth trial runs
+to the end instead and must succeed. Prints the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+from pypdf import PdfReader
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "data" / "sources"
+BIN = Path(sys.executable).parent
+# Run bookkeeping and the marts that compare with the previous run differ by nature.
+VARIABLE = {"history", "raw.run_context", "main.pipeline_runs", "main.dq_results", "main.dq_quarantine",
+            "marts.edition_changes", "main.edition_changes", "marts.edition_baseline", "marts.catalog_drift",
+            "marts.price_moves"}
+
+
+def digest(path: Path) -> str:
+    """One hash of every table and view outside the run logs; opening the file is the first check."""
+    h = hashlib.sha256()
+    with duckdb.connect(str(path), read_only=True) as con:
+        names = [f"{s}.{t}" for s, t in con.execute("""
+            select schema_name, table_name from duckdb_tables() where database_name = current_database()
+            union all select schema_name, view_name from duckdb_views()
+            where not internal and database_name = current_database() order by 1, 2""").fetchall()]
+        for name in names:
+            if name in VARIABLE or name.split(".")[0] in VARIABLE:
+                continue
+            cols = [c for (c,) in con.execute(
+                "select column_name from duckdb_columns() where schema_name || '.' || table_name = ? order by column_index",
+                [name]).fetchall() if c not in ("run_id", "previous_run_id")]
+            rows = con.execute(f"select {', '.join(cols)} from {name}").fetchall()  # names from the catalog
+            h.update(name.encode() + repr(sorted(map(repr, rows))).encode())
+    return h.hexdigest()
+
+
+def outputs_complete(out: Path) -> list[str]:
+    """Problems with published files: every PDF parses to the end, every HTML file is whole."""
+    problems = []
+    for path in sorted((out / "latest").glob("*")) if (out / "latest").exists() else []:
+        if path.name.startswith("."):
+            problems.append(f"temporary file published: {path.name}")
+        elif path.suffix == ".pdf":
+            try:
+                body = path.read_bytes()
+                if not body.rstrip().endswith(b"%%EOF") or len(PdfReader(path).pages) < 1:
+                    problems.append(f"incomplete PDF {path.name}")
+            except Exception as exc:  # noqa: BLE001 - any parse failure is the finding
+                problems.append(f"unreadable PDF {path.name}: {exc}")
+        elif path.suffix == ".html" and not path.read_text(errors="replace").rstrip().endswith("</html>"):
+            problems.append(f"incomplete HTML {path.name}")
+        elif path.suffix == ".json":
+            json.loads(path.read_text())
+    return problems
+
+
+def command(work: Path, sources: Path) -> list[str]:
+    return [str(BIN / "vendorbrief"), "run", "--plain", "--full", "--as-of", "2026-11-29", "--formats", "pdf,html",
+            "--sources", str(sources), "--warehouse", str(work / "warehouse.duckdb"), "--out", str(work / "out")]
+
+
+def prepare(work: Path) -> dict:
+    """Fact sets A and B, and the digests of a complete run of each."""
+    work.mkdir(parents=True, exist_ok=True)
+    a, b = work / "sources-a", work / "sources-b"
+    for d in (a, b):
+        shutil.rmtree(d, ignore_errors=True)
+        shutil.copytree(FIXTURES, d)
+    facts = b / "vendors" / "mistral.yaml"
+    facts.write_text(facts.read_text().replace("employees: 200", "employees: 250"))
+    digests = {}
+    t0 = time.time()
+    for name, src in (("B", b), ("A", a)):
+        subprocess.run(command(work, src), check=True, capture_output=True)
+        digests[name] = digest(work / "warehouse.duckdb")
+    full_run = (time.time() - t0) / 2
+    assert digests["A"] != digests["B"]
+    return {"sources": {"A": a, "B": b}, "digests": digests, "full_run_seconds": full_run}
+
+
+def trial(work: Path, ctx: dict, sources_name: str, kill_after: float | None) -> dict:
+    """One run of `sources_name`, killed after `kill_after` seconds (None: let it finish)."""
+    before = digest(work / "warehouse.duckdb")
+    proc = subprocess.Popen(command(work, ctx["sources"][sources_name]), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    killed = False
+    if kill_after is not None:
+        try:
+            proc.wait(timeout=kill_after)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            killed = True
+    out, _ = proc.communicate()
+    problems = []
+    if not killed and proc.returncode != 0:
+        problems.append(f"run exited {proc.returncode}: {out.decode(errors='replace')[-500:]}")
+    try:
+        after = digest(work / "warehouse.duckdb")
+    except Exception as exc:  # noqa: BLE001 - the file must open
+        problems.append(f"published warehouse does not open: {exc}")
+        after = None
+    allowed = {before, ctx["digests"][sources_name]}
+    if after is not None and after not in allowed:
+        problems.append("published warehouse is neither the previous state nor the new one")
+    if killed is False and after != ctx["digests"][sources_name]:
+        problems.append("a completed run did not publish its state")
+    problems += outputs_complete(work / "out")
+    if Path(f"{work / 'warehouse.duckdb'}.wal").exists():
+        problems.append("WAL left beside the published warehouse")
+    return {"killed": killed, "kill_after": kill_after, "sources": sources_name, "changed": after != before,
+            "problems": problems}
+
+
+def campaign(work: Path, trials: int, seed: int = 7) -> dict:
+    ctx = prepare(work)
+    rng = random.Random(seed)
+    span = ctx["full_run_seconds"]
+    results = []
+    current = "A"
+    for i in range(trials):
+        target = "B" if current == "A" else "A"
+        finish = (i + 1) % 5 == 0
+        # stratified kill times: every part of the run, from interpreter start to publication
+        kill_after = None if finish else span * (i % 10 + rng.random()) / 10
+        r = trial(work, ctx, target, kill_after)
+        results.append(r)
+        if r["changed"]:
+            current = target
+        print(f"trial {i + 1:3d}: {'finish' if finish else f'kill at {kill_after:5.1f}s'} -> "
+              f"{'published' if r['changed'] else 'previous state kept'}; "
+              f"{'OK' if not r['problems'] else 'PROBLEMS: ' + '; '.join(r['problems'])}", flush=True)
+    final = trial(work, ctx, "B" if current == "A" else "A", None)
+    results.append(final)
+    killed = [r for r in results if r["killed"]]
+    return {
+        "full_run_seconds": round(span, 1),
+        "faults_injected": len(killed),
+        "faults_survived": sum(not r["problems"] for r in killed),
+        "killed_runs_that_published": sum(r["changed"] for r in killed),
+        "completed_runs": sum(not r["killed"] for r in results),
+        "completed_runs_ok": sum(not r["killed"] and not r["problems"] for r in results),
+        "problems": [p for r in results for p in r["problems"]],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trials", type=int, default=60)
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "faults-work")
+    args = parser.parse_args()
+    shutil.rmtree(args.work, ignore_errors=True)
+    report = campaign(args.work, args.trials)
+    print(json.dumps(report, indent=2))
+    sys.exit(0 if not report["problems"] else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+"""Faults survived, concurrent readers never blocked, simultaneous runs refused cleanly, loaders
+fuzzed. The long campaign is `make faults`; this is its quick variant."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from flows.lib import facts, litellm_catalog
+from flows.lib.errors import InputError
+
+from . import faults
+from .conftest import FIXTURE_SOURCES
+
+BIN = Path(sys.executable).parent
+
+
+@pytest.mark.slow
+def test_killed_runs_never_corrupt_what_is_published(tmp_path):
+    report = faults.campaign(tmp_path / "faults", trials=8, seed=11)
+    print(json.dumps(report, indent=1))
+    assert report["problems"] == []
+    assert report["faults_injected"] >= 6 and report["faults_survived"] == report["faults_injected"]
+    assert report["completed_runs"] == report["completed_runs_ok"] >= 2
+
+
+def _consistent(path: Path) -> str:
+    """Open the published file as a new reader would and check it is one whole state."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        [(run_id,)] = con.execute("select run_id from raw.run_context").fetchall()
+        status = con.execute("select status from pipeline_runs where run_id = ?", [run_id]).fetchall()
+        a = con.execute("select count(*) from price_history").fetchall()[0][0]
+        b = con.execute("select count(*) from marts.price_history").fetchall()[0][0]
+        models = con.execute("select count(*) from models").fetchall()[0][0]
+    assert status == [("success",)] and a == b > 1000 and models >= 3
+    return run_id
+
+
+@pytest.mark.slow
+def test_readers_during_consecutive_runs(tmp_path):
+    ctx = faults.prepare(tmp_path)
+    wh = tmp_path / "warehouse.duckdb"
+    stop, seen, errors = threading.Event(), set(), []
+    held = duckdb.connect(str(wh), read_only=True)  # a reader that keeps the file open throughout
+    held_run = held.execute("select run_id from raw.run_context").fetchall()[0][0]
+
+    def reader():
+        while not stop.is_set():
+            try:
+                seen.add(_consistent(wh))
+                assert held.execute("select run_id from raw.run_context").fetchall()[0][0] == held_run
+            except Exception as exc:  # noqa: BLE001 - collected and asserted below
+                errors.append(repr(exc))
+            time.sleep(0.2)
+
+    cli = subprocess.Popen([str(BIN / "duckdb"), "-readonly", str(wh)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    thread = threading.Thread(target=reader)
+    thread.start()
+    runs = []
+    try:
+        for i in range(3):
+            proc = subprocess.run(faults.command(tmp_path, ctx["sources"]["AB"[i % 2]]), capture_output=True, text=True)
+            runs.append(proc.returncode)
+    finally:
+        stop.set()
+        thread.join()
+        out, _ = cli.communicate("select count(*) > 0 from vendors;\n.quit\n", timeout=60)
+        held.close()
+    assert runs == [0, 0, 0]
+    assert errors == []
+    assert len(seen) >= 2  # the readers saw several published states, each whole
+    assert "true" in out
+
+
+def test_two_runs_at_once_one_waits_or_refuses(tmp_path, fixture_run):
+    import shutil
+    shutil.copyfile(fixture_run["warehouse"], tmp_path / "warehouse.duckdb")
+    cmd = [str(BIN / "vendorbrief"), "run", "--plain", "--full", "--sources", str(FIXTURE_SOURCES), "--formats", "pdf",
+           "--warehouse", str(tmp_path / "warehouse.duckdb"), "--out", str(tmp_path / "out")]
+    first = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    time.sleep(3)
+    second = subprocess.run(cmd, capture_output=True, text=True)
+    out_first, _ = first.communicate(timeout=600)
+    assert first.returncode == 0, out_first
+    assert second.returncode == 3
+    assert "another vendorbrief run is writing this warehouse" in " ".join(second.stdout.split() + second.stderr.split())
+    assert "Traceback" not in second.stdout + second.stderr
+    _consistent(tmp_path / "warehouse.duckdb")
+
+
+# ---- fuzzing -----------------------------------------------------------------------------------
+
+VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**20, 10**20) | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=40) | st.dates().map(str),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    max_leaves=12)
+BASE = facts.read_yaml(FIXTURE_SOURCES / "vendors" / "mistral.yaml")
+
+
+def _paths(node, prefix=()):
+    yield prefix
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _paths(v, (*prefix, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _paths(v, (*prefix, i))
+
+
+PATHS = [p for p in _paths(BASE) if p]
+
+
+def _set(node, path, value):
+    import copy
+    node = copy.deepcopy(node)
+    target = node
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return node
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(PATHS), VALUES)
+def test_fact_loader_fuzz(tmp_path_factory, path, value):
+    """Any value anywhere in a vendor file: a valid load or a clear InputError, nothing else."""
+    import yaml
+    folder = tmp_path_factory.mktemp("fuzz") / "vendors"
+    folder.mkdir()
+    doc = _set(BASE, path, value)
+    target = folder / "mistral.yaml"
+    try:
+        target.write_text(yaml.safe_dump(doc, allow_unicode=True))
+    except yaml.YAMLError:
+        return
+    try:
+        facts.load_vendor_file(target)
+    except InputError as exc:
+        assert "mistral.yaml" in str(exc)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300) | st.dictionaries(st.text(max_size=20), VALUES, max_size=6).map(
+    lambda d: json.dumps(d, default=str).encode()))
+def test_litellm_loader_fuzz(body):
+    """Any bytes: a snapshot (with bad entries quarantined) or a clear InputError, nothing else."""
+    try:
+        snap = litellm_catalog.parse(body, date(2026, 1, 1), "fuzz.json")
+    except InputError as exc:
+        assert str(exc).startswith("fuzz.json")
+        return
+    assert snap.entries
+    for row in snap.entries:
+        for key in ("input_usd_per_token", "output_usd_per_token"):
+            v = row.get(key)
+            assert v is None or (0 <= v <= litellm_catalog.MAX_USD_PER_TOKEN)
