@@ -145,7 +145,7 @@ def _vendor_metrics(vendors: pl.DataFrame, models: pl.DataFrame, comparisons: pl
     rows = []
     for vid, flagship in zip(flag["vendor_id"], flag["flagship_model_id"], strict=True):
         reference = next((m for m in brief.reference_models if owner.get(m) not in (None, vid)), None)
-        sel = comparisons.filter((pl.col("model_id") == flagship) & (pl.col("reference_model_id") == reference)
+        sel = comparisons.clear() if reference is None else comparisons.filter((pl.col("model_id") == flagship) & (pl.col("reference_model_id") == reference)
                                  & (pl.col("profile") == config.default_profile))
         if not sel.is_empty():
             r = sel.row(0, named=True)
