@@ -12,7 +12,6 @@ from pathlib import Path
 
 import yaml
 
-from flows.lib.settings import SOURCES_DIR
 
 # The bundled data: 8 vendors, ~7 models each; 3 LiteLLM snapshots of ~3,000 entries.
 BASE_VENDORS, MODELS_PER_VENDOR, BASE_KEYS, SNAPSHOTS = 8, 7, 3_400, 3
@@ -25,7 +24,7 @@ def generate(folder: Path, scale: int, seed: int = 1) -> dict[str, int]:
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "vendors").mkdir(parents=True)
     (folder / "litellm").mkdir()
-    shutil.copyfile(SOURCES_DIR / "fx_rates.csv", folder / "fx_rates.csv")
+    (folder / "fx_rates.csv").write_text("rate_on,currency,usd_per_unit,source\n2020-01-02,EUR,1.12,synthetic\n")
     (folder / "sources.yaml").write_text(yaml.safe_dump([{"id": "synthetic", "title": "Synthetic data", "kind": "dataset"}],
                                                         sort_keys=False))
     vendors = BASE_VENDORS * scale

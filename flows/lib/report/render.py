@@ -72,13 +72,40 @@ def _pool_context():
     return mp
 
 
-def run_jobs(jobs: list[tuple[str, dict, dict]], workers: int) -> dict[str, dict[str, bytes]]:
-    """Render jobs in `workers` processes (1: in this process)."""
+def _weight(job: tuple[str, dict, dict]) -> int:
+    """Rough rendering cost: the size of the briefing's data."""
+    return len(json.dumps(job[1], default=str))
+
+
+def run_jobs(jobs: list[tuple[str, dict, dict]], workers: int, pool: ProcessPoolExecutor | None = None
+             ) -> dict[str, dict[str, bytes]]:
+    """Render jobs in `workers` processes (1: in this process), the biggest first so that the
+    last job to finish is a small one."""
     if workers <= 1 or len(jobs) <= 1:
         return {name: render_job(name, c, o) for name, c, o in jobs}
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=_pool_context()) as pool:
-        futures = {name: pool.submit(render_job, name, c, o) for name, c, o in jobs}
-        return {name: f.result() for name, f in futures.items()}
+    own = pool is None
+    pool = pool or start_pool(workers)
+    try:
+        futures = {name: pool.submit(render_job, name, c, o) for name, c, o in sorted(jobs, key=_weight, reverse=True)}
+        return {name: futures[name].result() for name in sorted(futures)}
+    finally:
+        if own:
+            pool.shutdown()
+
+
+def start_pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool whose workers import the renderer while the contexts are being built."""
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context())
+    for _ in range(workers):
+        pool.submit(_warm)
+    return pool
+
+
+def _warm() -> None:
+    from flows.lib.report import charts, pdf  # noqa: F401 - imports are the point
+    import weasyprint  # noqa: F401
+
+    charts._converter()
 
 
 def templates_hash() -> str:
@@ -166,7 +193,12 @@ def write(con: duckdb.DuckDBPyConnection, staging: Path, as_of: date, results: d
 def render(con: duckdb.DuckDBPyConnection, staging: Path, as_of: date, params: dict[str, Any],
            workers: int = 2) -> dict[str, Any]:
     """Render what changed into `staging` (published later by publish_reports)."""
-    jobs, skipped, manifest = prepare(con, as_of, params)
-    results = run_jobs(jobs, workers)
+    pool = start_pool(workers) if workers > 1 else None
+    try:
+        jobs, skipped, manifest = prepare(con, as_of, params)
+        results = run_jobs(jobs, workers, pool)
+    finally:
+        if pool is not None:
+            pool.shutdown()
     blocked = write(con, staging, as_of, results, manifest)
     return {"rendered": sorted(results), "skipped": sorted(skipped), "blocked_urls": blocked}
