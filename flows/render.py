@@ -32,8 +32,10 @@ def render_briefing(name: str, context: dict[str, Any], options: dict[str, Any])
 
 
 @task(cache_policy=NO_CACHE, persist_result=False)
-def render_briefings(jobs: list, workers: int) -> dict[str, dict[str, bytes]]:
-    return lib.run_jobs(jobs, workers)
+def render_briefings(build_path: str, staging: str, as_of: date, params: dict[str, Any], workers: int) -> dict[str, Any]:
+    """All briefings in a local process pool (contexts built while workers render)."""
+    with connect_new(Path(build_path)) as con:
+        return lib.render(con, Path(staging), as_of, params, workers)
 
 
 @task(cache_policy=NO_CACHE, persist_result=False)
@@ -48,11 +50,10 @@ def default_workers() -> int:
 
 @flow(name="render", flow_run_name="render {as_of}")
 def render(build_path: str, staging: str, as_of: date, params: dict[str, Any], use_dask: bool = False) -> dict[str, Any]:
+    if not use_dask:
+        return render_briefings(build_path, staging, as_of, params, default_workers())
     jobs, skipped, manifest = prepare_briefings(build_path, as_of, params)
-    if use_dask:
-        futures = [render_briefing.submit(name, c, o) for name, c, o in jobs]
-        results = {name: f.result() for (name, _, _), f in zip(jobs, futures, strict=True)}
-    else:
-        results = render_briefings(jobs, default_workers())
+    futures = [render_briefing.submit(name, c, o) for name, c, o in jobs]
+    results = {name: f.result() for (name, _, _), f in zip(jobs, futures, strict=True)}
     blocked = write_briefings(build_path, staging, as_of, results, manifest)
     return {"rendered": sorted(results), "skipped": sorted(skipped), "blocked_urls": blocked}

@@ -8,6 +8,7 @@ import json
 import multiprocessing
 import re
 from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -72,29 +73,8 @@ def _pool_context():
     return mp
 
 
-def _weight(job: tuple[str, dict, dict]) -> int:
-    """Rough rendering cost: the size of the briefing's data."""
-    return len(json.dumps(job[1], default=str))
-
-
-def run_jobs(jobs: list[tuple[str, dict, dict]], workers: int, pool: ProcessPoolExecutor | None = None
-             ) -> dict[str, dict[str, bytes]]:
-    """Render jobs in `workers` processes (1: in this process), the biggest first so that the
-    last job to finish is a small one."""
-    if workers <= 1 or len(jobs) <= 1:
-        return {name: render_job(name, c, o) for name, c, o in jobs}
-    own = pool is None
-    pool = pool or start_pool(workers)
-    try:
-        futures = {name: pool.submit(render_job, name, c, o) for name, c, o in sorted(jobs, key=_weight, reverse=True)}
-        return {name: futures[name].result() for name in sorted(futures)}
-    finally:
-        if own:
-            pool.shutdown()
-
-
 def start_pool(workers: int) -> ProcessPoolExecutor:
-    """A process pool whose workers import the renderer while the contexts are being built."""
+    """A process pool whose workers import the renderer while the first contexts are built."""
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context())
     for _ in range(workers):
         pool.submit(_warm)
@@ -112,14 +92,20 @@ def templates_hash() -> str:
     return hash_tree(REPORTS_DIR / "templates", REPORTS_DIR / "assets")
 
 
-def contexts(con: duckdb.DuckDBPyConnection, as_of: date, vendors: list[str] | None, peers: list[str] | None,
-             profile: str | None) -> dict[str, dict[str, Any]]:
+def iter_contexts(con: duckdb.DuckDBPyConnection, as_of: date, vendors: list[str] | None, peers: list[str] | None,
+                  profile: str | None) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(name, context) of each briefing to consider, one at a time (rendering starts meanwhile)."""
     config = load_config()
     known = [r[0] for r in con.execute("select vendor_id from marts.vendors order by vendor_id").fetchall()]
-    chosen = [v for v in known if not vendors or v in vendors]
-    out = {safe_name(v): ctx.vendor_context(con, v, as_of, peers, profile, config) for v in chosen}
-    out[LANDSCAPE] = ctx.landscape_context(con, as_of, config)
-    return out
+    for v in known:
+        if not vendors or v in vendors:
+            yield safe_name(v), ctx.vendor_context(con, v, as_of, peers, profile, config)
+    yield LANDSCAPE, ctx.landscape_context(con, as_of, config)
+
+
+def contexts(con: duckdb.DuckDBPyConnection, as_of: date, vendors: list[str] | None, peers: list[str] | None,
+             profile: str | None) -> dict[str, dict[str, Any]]:
+    return dict(iter_contexts(con, as_of, vendors, peers, profile))
 
 
 def quality_page(con: duckdb.DuckDBPyConnection, as_of: date) -> str:
@@ -146,32 +132,43 @@ def quality_page(con: duckdb.DuckDBPyConnection, as_of: date) -> str:
         "quarantined": quarantined, "suites": suites, "style": style, "for_pdf": False}, "A4")
 
 
-def plan_jobs(found: dict[str, dict[str, Any]], options: dict[str, Any], published: Path,
-              full: bool) -> tuple[list[tuple[str, dict, dict]], list[str], dict[str, str]]:
-    """Jobs for the briefings whose digest differs from the published manifest's."""
-    from flows.lib.report.pdf import context_digest
+class Planner:
+    """Decides, briefing by briefing, whether the published file is still current."""
 
-    manifest_path = published / MANIFEST
-    previous = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    fixed = {k: options[k] for k in ("formats", "page_size", "archival")}
-    jobs, skipped, digests = [], [], {}
-    tmpl = templates_hash()
-    for name, c in found.items():
-        digest = context_digest({"context": c, "options": fixed, "templates": tmpl})
-        digests[name] = digest
-        files_exist = all((published / f"{name}.{fmt}").exists() for fmt in options["formats"])
-        if not full and previous.get(name) == digest and files_exist:
-            skipped.append(name)
-        else:
-            jobs.append((name, c, {**fixed, "digest": digest}))
-    return jobs, skipped, {**previous, **digests}
+    def __init__(self, options: dict[str, Any]):
+        from flows.lib.report.pdf import context_digest
+
+        self.digest_of = context_digest
+        self.published = Path(options["published_dir"])
+        manifest = self.published / MANIFEST
+        self.previous = json.loads(manifest.read_text()) if manifest.exists() else {}
+        self.fixed = {k: options[k] for k in ("formats", "page_size", "archival")}
+        self.formats, self.full = options["formats"], options.get("full", False)
+        self.templates = templates_hash()
+        self.digests: dict[str, str] = {}
+
+    def job(self, name: str, context: dict[str, Any]) -> tuple[str, dict, dict] | None:
+        """The render job, or None when the published briefing already shows this context."""
+        digest = self.digest_of({"context": context, "options": self.fixed, "templates": self.templates})
+        self.digests[name] = digest
+        current = all((self.published / f"{name}.{fmt}").exists() for fmt in self.formats)
+        if not self.full and self.previous.get(name) == digest and current:
+            return None
+        return name, context, {**self.fixed, "digest": digest}
+
+    def manifest(self) -> dict[str, str]:
+        return {**self.previous, **self.digests}
 
 
 def prepare(con: duckdb.DuckDBPyConnection, as_of: date, params: dict[str, Any]
             ) -> tuple[list[tuple[str, dict, dict]], list[str], dict[str, str]]:
     """The render jobs for briefings that changed, the names skipped, and the new manifest."""
-    found = contexts(con, as_of, params.get("vendors"), params.get("peers"), params.get("profile"))
-    return plan_jobs(found, params, Path(params["published_dir"]), params.get("full", False))
+    planner = Planner(params)
+    jobs, skipped = [], []
+    for name, c in iter_contexts(con, as_of, params.get("vendors"), params.get("peers"), params.get("profile")):
+        job = planner.job(name, c)
+        jobs.append(job) if job else skipped.append(name)
+    return jobs, skipped, planner.manifest()
 
 
 def write(con: duckdb.DuckDBPyConnection, staging: Path, as_of: date, results: dict[str, dict[str, bytes]],
@@ -192,13 +189,24 @@ def write(con: duckdb.DuckDBPyConnection, staging: Path, as_of: date, results: d
 
 def render(con: duckdb.DuckDBPyConnection, staging: Path, as_of: date, params: dict[str, Any],
            workers: int = 2) -> dict[str, Any]:
-    """Render what changed into `staging` (published later by publish_reports)."""
+    """Render what changed into `staging` (published later by publish_reports). Each briefing goes
+    to a worker as soon as its context is built, so building and rendering overlap."""
+    planner = Planner(params)
     pool = start_pool(workers) if workers > 1 else None
+    results: dict[str, dict[str, bytes]] = {}
+    futures, skipped = {}, []
     try:
-        jobs, skipped, manifest = prepare(con, as_of, params)
-        results = run_jobs(jobs, workers, pool)
+        for name, c in iter_contexts(con, as_of, params.get("vendors"), params.get("peers"), params.get("profile")):
+            job = planner.job(name, c)
+            if job is None:
+                skipped.append(name)
+            elif pool is None:
+                results[name] = render_job(*job)
+            else:
+                futures[name] = pool.submit(render_job, *job)
+        results |= {name: f.result() for name, f in futures.items()}
     finally:
         if pool is not None:
-            pool.shutdown()
-    blocked = write(con, staging, as_of, results, manifest)
+            pool.shutdown(cancel_futures=True)
+    blocked = write(con, staging, as_of, results, planner.manifest())
     return {"rendered": sorted(results), "skipped": sorted(skipped), "blocked_urls": blocked}
