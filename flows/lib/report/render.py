@@ -190,9 +190,10 @@ def write(con: duckdb.DuckDBPyConnection, staging: Path, as_of: date, results: d
 def render(con: duckdb.DuckDBPyConnection, staging: Path, as_of: date, params: dict[str, Any],
            workers: int = 2) -> dict[str, Any]:
     """Render what changed into `staging` (published later by publish_reports). Each briefing goes
-    to a worker as soon as its context is built, so building and rendering overlap."""
+    to a worker as soon as its context is built, so building and rendering overlap; the workers
+    start with the first briefing that needs them."""
     planner = Planner(params)
-    pool = start_pool(workers) if workers > 1 else None
+    pool: ProcessPoolExecutor | None = None
     results: dict[str, dict[str, bytes]] = {}
     futures, skipped = {}, []
     try:
@@ -200,9 +201,10 @@ def render(con: duckdb.DuckDBPyConnection, staging: Path, as_of: date, params: d
             job = planner.job(name, c)
             if job is None:
                 skipped.append(name)
-            elif pool is None:
+            elif workers <= 1:
                 results[name] = render_job(*job)
             else:
+                pool = pool or start_pool(workers)
                 futures[name] = pool.submit(render_job, *job)
         results |= {name: f.result() for name, f in futures.items()}
     finally:
