@@ -164,15 +164,83 @@ def campaign(work: Path, trials: int, seed: int = 7) -> dict:
     }
 
 
+CHECK = """
+import sys, duckdb
+with duckdb.connect(sys.argv[1], read_only=True) as con:
+    [(run_id,)] = con.execute("select run_id from raw.run_context").fetchall()
+    status = con.execute("select status from pipeline_runs where run_id = ?", [run_id]).fetchall()
+    a = con.execute("select count(*) from price_history").fetchall()[0][0]
+    b = con.execute("select count(*) from marts.price_history").fetchall()[0][0]
+    models = con.execute("select count(*) from models").fetchall()[0][0]
+assert status == [("success",)] and a == b > 1000 and models >= 3, (status, a, b, models)
+print(run_id)
+"""
+
+
+def new_reader(path: Path) -> str:
+    """A new process opens the published file, as a new reader would, and checks it is whole.
+    (A second connection in one process shares the instance of the file it first opened.)"""
+    done = subprocess.run([sys.executable, "-c", CHECK, str(path)], capture_output=True, text=True, timeout=60)
+    if done.returncode != 0:
+        raise AssertionError(done.stderr[-500:])
+    return done.stdout.strip()
+
+
+def readers_during_runs(work: Path, runs: int, ctx: dict | None = None) -> dict:
+    """`runs` consecutive runs while a Python reader keeps the file open, new readers keep
+    opening it, and a DuckDB CLI session holds it: every run must succeed, every reader must see
+    whole states."""
+    import threading
+
+    ctx = ctx or prepare(work)
+    wh = work / "warehouse.duckdb"
+    stop, seen, errors = threading.Event(), set(), []
+    held = duckdb.connect(str(wh), read_only=True)
+    held_run = held.execute("select run_id from raw.run_context").fetchall()[0][0]
+    checks = [0]
+
+    def reader() -> None:
+        while not stop.is_set():
+            try:
+                seen.add(new_reader(wh))
+                if held.execute("select run_id from raw.run_context").fetchall()[0][0] != held_run:
+                    raise AssertionError("the open reader's view changed under it")
+                checks[0] += 1
+            except Exception as exc:  # noqa: BLE001 - collected and reported
+                errors.append(repr(exc))
+            time.sleep(0.1)
+
+    cli = subprocess.Popen([str(BIN / "duckdb"), "-readonly", str(wh)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    thread = threading.Thread(target=reader)
+    thread.start()
+    codes = []
+    try:
+        for i in range(runs):
+            done = subprocess.run(command(work, ctx["sources"]["BA"[i % 2]]), capture_output=True, text=True)
+            codes.append(done.returncode)
+    finally:
+        stop.set()
+        thread.join()
+        out, _ = cli.communicate("select count(*) > 0 from vendors;\n.quit\n", timeout=60)
+        held.close()
+    return {"runs_with_readers": runs, "run_failures": sum(c != 0 for c in codes), "reader_checks": checks[0],
+            "reader_errors": errors, "states_seen": len(seen), "cli_reader_ok": "true" in out}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=60)
+    parser.add_argument("--readers", type=int, default=10, help="consecutive runs with concurrent readers")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "faults-work")
     args = parser.parse_args()
     shutil.rmtree(args.work, ignore_errors=True)
     report = campaign(args.work, args.trials)
-    print(json.dumps(report, indent=2))
-    sys.exit(0 if not report["problems"] else 1)
+    print(json.dumps(report, indent=2), flush=True)
+    readers = readers_during_runs(args.work / "readers", args.readers)
+    print(json.dumps(readers, indent=2))
+    ok = not report["problems"] and not readers["run_failures"] and not readers["reader_errors"] and readers["cli_reader_ok"]
+    sys.exit(0 if ok else 1)
 
 
 if __name__ == "__main__":
