@@ -92,7 +92,7 @@ def _print_summary(summary: dict) -> None:
         console.print(f"unchanged briefings kept: {', '.join(summary['render_skipped'])}")
 
 
-def _run(params, debug: bool, plain: bool, dask_address: str | None) -> dict:
+def _run(params, plain: bool, dask_address: str | None) -> dict:
     from flows.lib import run as runlib
 
     if plain:
@@ -134,7 +134,7 @@ def run(
             vendors=_split(vendors), peers=_split(peers), profile=profile,
             formats=tuple(f.strip() for f in formats.split(",") if f.strip()), page_size=page_size,
             archival=archival, full=full, sources_dir=sources.absolute())
-        summary = _run(params, debug, plain, dask)
+        summary = _run(params, plain, dask)
     except typer.BadParameter:
         raise
     except BaseException as exc:  # noqa: BLE001 - _fail re-raises what is not ours
@@ -160,7 +160,7 @@ def ingest_litellm(
         params = RunParams(as_of=max(snapshot_as_of, date.today()), warehouse=warehouse.absolute(), out_dir=out.absolute(),
                            render=False, litellm_source=source, litellm_as_of=snapshot_as_of,
                            sources_dir=sources.absolute())
-        summary = _run(params, debug, plain, None)
+        summary = _run(params, plain, None)
     except BaseException as exc:  # noqa: BLE001
         _fail(exc, debug)
     _print_summary(summary)

@@ -11,8 +11,6 @@ from pathlib import Path
 
 import duckdb
 
-from flows.lib.settings import ROOT
-
 from .conftest import run_pipeline
 
 # Run bookkeeping differs between runs by nature; everything else must not.
@@ -113,6 +111,3 @@ def test_duckdb_cli_reads_the_warehouse_and_does_not_block_runs(tmp_path, fixtur
     out, _ = holder.communicate("select count(*) from vendors;\n.quit\n", timeout=60)
     assert summary["status"] == "success" and "2" in out
 
-
-def test_storage_is_readable_by_the_1_5_cli():
-    assert (ROOT / "flows" / "lib" / "settings.py").read_text().count('STORAGE_COMPATIBILITY = "v1.5.0"') == 1

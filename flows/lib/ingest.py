@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import yaml
 
 from flows.lib import facts, genai_catalog, litellm_catalog, warehouse
 from flows.lib.errors import InputError

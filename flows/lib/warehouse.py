@@ -109,9 +109,6 @@ class Build:
     vendors: list[str] = field(default_factory=list)
     carried_from: Path | None = None
 
-    def sql(self, query: str, params: list | None = None) -> duckdb.DuckDBPyRelation | None:
-        return self.con.sql(query, params=params)
-
 
 def _remove_build_leftovers(target: Path) -> None:
     # Only called under the run lock: any build file here belongs to a run that died.
