@@ -50,7 +50,8 @@ def test_rerun_on_the_same_warehouse_changes_no_data(tmp_path, fixture_run):
     before = contents(tmp_path / "warehouse.duckdb")
     summary = run_pipeline(tmp_path, formats=("pdf",), full=True)
     after = contents(tmp_path / "warehouse.duckdb")
-    assert summary["stages_run"] == ["ingest", "validate", "metrics", "render"]
+    assert summary["stages_run"] == ["ingest", "transform", "validate", "metrics", "render"]
+    assert summary["stages_skipped"] == []
     # drift guards compare with the previous run, which now exists
     relative = {"marts.catalog_drift", "marts.price_moves"}
     assert {k for k in before if before[k] != after.get(k)} - relative == set()

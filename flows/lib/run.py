@@ -136,16 +136,15 @@ def _previous_run(target: Path) -> dict[str, Any] | None:
 def plan(hashes: dict[str, str], previous: dict[str, Any] | None, p: RunParams) -> list[str]:
     """The stages to run: those whose inputs changed, and validate and metrics after new data.
 
-    Ingest includes the transform; render always runs and decides per vendor whether its
-    briefing changed.
+    A fresh ingest always rebuilds the transform; render always runs and decides per vendor
+    whether its briefing changed.
     """
-    data_stages = ["ingest", "transform", "validate", "metrics"]
     if p.full or previous is None:
-        todo = [s for s in data_stages if s != "transform"]
+        todo = ["ingest", "transform", "validate", "metrics"]
     else:
         before = previous["hashes"]
         changed = {s for s in STAGES if any(hashes.get(k) != before.get(k) for k in STAGE_INPUTS[s])}
-        todo = ["ingest"] if "ingest" in changed else ["transform"] if "transform" in changed else []
+        todo = ["ingest", "transform"] if "ingest" in changed else ["transform"] if "transform" in changed else []
         todo += [s for s in ("validate", "metrics") if todo or s in changed]
     return todo + (["render"] if p.render else [])
 
