@@ -103,7 +103,7 @@ def _run(params, plain: bool, dask_address: str | None) -> dict:
     return vendor_briefings(
         as_of=params.as_of, vendors=params.vendors, peers=params.peers, profile=params.profile,
         formats=list(params.formats), warehouse=str(params.warehouse), out_dir=str(params.out_dir), full=params.full,
-        page_size=params.page_size, archival=params.archival, render=params.render,
+        changed_only=params.changed_only, page_size=params.page_size, archival=params.archival, render=params.render,
         litellm_source=params.litellm_source, litellm_as_of=params.litellm_as_of, dask_address=dask_address,
         sources_dir=str(params.sources_dir))
 
@@ -118,6 +118,7 @@ def run(
     warehouse: Annotated[Path, typer.Option(help="Warehouse file.")] = DEFAULT_WAREHOUSE,
     out: Annotated[Path, typer.Option("--out", help="Output folder: latest/ and editions/<as-of>/ go inside.")] = DEFAULT_OUT_DIR,
     full: Annotated[bool, typer.Option(help="Run every stage even when its inputs did not change.")] = False,
+    changed_only: Annotated[bool, typer.Option(help="Re-render only briefings whose data changed; keep the others even under an earlier date.")] = False,
     page_size: Annotated[str, typer.Option(help="A4 or Letter.")] = "A4",
     archival: Annotated[bool, typer.Option(help="Write PDF/A-3b files.")] = False,
     dask: Annotated[Optional[str], typer.Option(help="Render on this Dask scheduler (tcp://host:8786), or 'local'.")] = None,
@@ -133,7 +134,7 @@ def run(
             as_of=_date(as_of, "--as-of") or date.today(), warehouse=warehouse.absolute(), out_dir=out.absolute(),
             vendors=_split(vendors), peers=_split(peers), profile=profile,
             formats=tuple(f.strip() for f in formats.split(",") if f.strip()), page_size=page_size,
-            archival=archival, full=full, sources_dir=sources.absolute())
+            archival=archival, full=full, changed_only=changed_only, sources_dir=sources.absolute())
         summary = _run(params, plain, dask)
     except typer.BadParameter:
         raise
@@ -176,13 +177,22 @@ def validate(
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
     """Run the data-quality suites on the published warehouse (read-only) and report."""
+    import duckdb
+
     from flows.lib import quality
+    from flows.lib.errors import VendorbriefError
     from flows.lib.warehouse import connect_read_only
     from flows.lib.warehouse import first_row as warehouse_first_row
 
     try:
         with connect_read_only(warehouse.absolute()) as con:
-            run_id, as_of = warehouse_first_row(con, "select run_id, as_of from raw.run_context")
+            try:
+                context = warehouse_first_row(con, "select run_id, as_of from raw.run_context")
+            except duckdb.Error:
+                context = None
+            if context is None:
+                raise VendorbriefError(f"{warehouse}: not a vendorbrief warehouse (no run context); run `vendorbrief run`")
+            run_id, as_of = context
             outcome = quality.validate(con, run_id, as_of)
             report = _quality_report(con, outcome, as_of, out.absolute())
     except BaseException as exc:  # noqa: BLE001

@@ -53,7 +53,7 @@ def deployments(warehouse: Path, out_dir: Path, litellm_url: str) -> list:
         name="daily-prices",
         schedules=[Cron("0 5 * * *", timezone="Europe/Paris")],
         concurrency_limit=limit,
-        parameters={**common, "litellm_source": litellm_url, "litellm_as_of_today": True},
+        parameters={**common, "litellm_source": litellm_url, "litellm_as_of_today": True, "changed_only": True},
         description="Daily 05:00 Europe/Paris: fetch the LiteLLM cost map, validate, and re-render only the "
                     "briefings whose data changed.",
         tags=["vendorbrief", "daily"],

@@ -68,6 +68,7 @@ def vendor_briefings(
     warehouse: str = str(DEFAULT_WAREHOUSE),
     out_dir: str = str(DEFAULT_OUT_DIR),
     full: bool = False,
+    changed_only: bool = False,
     page_size: Literal["A4", "Letter"] = "A4",
     archival: bool = False,
     render: bool = True,
@@ -82,14 +83,15 @@ def vendor_briefings(
 
     as_of: the edition date (default: today); vendors / peers: vendor ids; profile: the workload
     profile of the comparisons; formats: pdf and/or html; full: rerun every stage even when its
-    inputs did not change; litellm_source: a LiteLLM cost map (path or URL) to add, dated
+    inputs did not change; changed_only: re-render only the briefings whose data changed, keeping
+    the others as published even under an earlier edition date; litellm_source: a LiteLLM cost map (path or URL) to add, dated
     litellm_as_of (or the run's date with litellm_as_of_today); dask_address: render on this
     Dask scheduler ("local" starts a local cluster); lock_wait_seconds: how long to wait for
     another run writing the same warehouse before giving up; sources_dir: the curated facts.
     """
     params = runlib.RunParams(
         as_of=as_of or date.today(), warehouse=Path(warehouse), out_dir=Path(out_dir), vendors=vendors, peers=peers,
-        profile=profile, formats=tuple(formats), page_size=page_size, archival=archival, full=full, render=render,
+        profile=profile, formats=tuple(formats), page_size=page_size, archival=archival, full=full, changed_only=changed_only, render=render,
         litellm_source=litellm_source,
         litellm_as_of=(as_of or date.today()) if litellm_as_of_today and not litellm_as_of else litellm_as_of,
         lock_wait_seconds=lock_wait_seconds, sources_dir=Path(sources_dir))

@@ -53,6 +53,8 @@ def _invoke(folder: Path, args: list[str]):
 def _assert_refused(result, code: int, pieces: list[str]) -> None:
     text = re.sub(r"\s+", " ", result.output)
     assert result.exit_code == code, text
+    # An unexpected exception would surface as result.exception (the runner catches it).
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output
     for piece in pieces:
         assert piece in text, (piece, text)

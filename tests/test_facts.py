@@ -85,6 +85,7 @@ def test_bad_fact_file_stops_the_run_and_publishes_nothing(case, sources_copy, t
                                  "--out", str(tmp_path / "out"), "--as-of", "2026-11-29"])
     assert result.exit_code == 1
     text = re.sub(r"\s+", " ", result.output)
+    assert isinstance(result.exception, SystemExit), repr(result.exception)  # not an unexpected exception
     assert "Traceback" not in result.output
     assert "error:" in text and "mistral.yaml" in text
     assert wh.read_bytes() == before

@@ -130,3 +130,51 @@ def test_as_of_before_a_change_gives_the_old_price(change_on, old, new):
         "input_usd_per_mtok": [old, new]}, schema={"valid_from": pl.Date, "valid_to": pl.Date, "input_usd_per_mtok": pl.Float64}).lazy()
     assert prices.in_force(history, change_on - timedelta(days=1)).collect()["input_usd_per_mtok"].to_list() == [old]
     assert prices.in_force(history, change_on).collect()["input_usd_per_mtok"].to_list() == [new]
+
+
+def test_revenue_multiple_pairs_the_valuation_known_on_the_estimate_date():
+    from flows.lib.metrics import funding
+
+    rounds = pl.DataFrame({
+        "vendor_id": ["v", "v"], "round_id": ["r-2023", "r-2024"],
+        "announced_on": [date(2023, 6, 1), date(2024, 1, 1)], "announced_on_precision": ["day", "year"],
+        "post_money_valuation_usd": [2.2e9, 5.5e9]})
+    revenue = pl.DataFrame({"vendor_id": ["v", "v"], "revenue_low_usd": [35e6, 50e6], "revenue_high_usd": [35e6, 100e6],
+                            "source_as_of": [date(2024, 3, 31), date(2025, 1, 15)]})
+    out = funding.revenue_multiples(rounds, revenue).sort("source_as_of").to_dicts()
+    # A round known only "in 2024" is not known on 2024-03-31: the 2023 valuation applies.
+    assert out[0]["valuation_round_id"] == "r-2023"
+    assert out[0]["multiple_high"] == pytest.approx(2.2e9 / 35e6)
+    assert out[1]["valuation_round_id"] == "r-2024"
+    assert (out[1]["multiple_low"], out[1]["multiple_high"]) == (pytest.approx(55.0), pytest.approx(110.0))
+
+
+def test_alias_ids_are_told_apart_from_model_ids():
+    ids = ["mistral-medium-latest", "chatgpt-4o-latest", "latest", "gpt-4o", "codestral-2405", "latestmodel"]
+    flags = pl.DataFrame({"model_id": ids}).select(prices.is_alias())["model_id"].to_list()
+    assert flags == [True, True, True, False, False, False]
+
+
+def test_a_price_change_reports_the_larger_of_the_input_and_output_moves():
+    from flows.lib.metrics import changes
+
+    keys = {"source": ["s", "s"], "provider_id": ["p", "p"], "model_id": ["in-only", "both"]}
+    current = pl.DataFrame({**keys, "vendor_id": ["v", "v"], "input_usd_per_mtok": [0.9, 1.0],
+                            "output_usd_per_mtok": [2.0, 3.0]})
+    before = pl.DataFrame({**keys, "input_usd_per_mtok": [0.4, 1.0], "output_usd_per_mtok": [2.0, 2.0]})
+    out = dict(changes.price_changes(current, before).select("subject", "change").iter_rows())
+    assert out == {"p in-only (s)": pytest.approx(1.25), "p both (s)": pytest.approx(0.5)}
+
+
+def test_a_claim_against_a_free_or_unpriced_model_is_unverifiable():
+    from flows.lib.config import load_config
+    from flows.lib.metrics.claims import evaluate
+
+    frame = pl.DataFrame({"model_id": ["paid", "free", "half"], "input_usd_per_mtok": [1.0, 0.0, None],
+                          "output_usd_per_mtok": [2.0, 0.0, 1.0], "cache_read_usd_per_mtok": [None, None, None]},
+                         schema_overrides={"cache_read_usd_per_mtok": pl.Float64})
+    claim = {"metric": "price_ratio", "stated_value": 0.5, "comparison": None, "tolerance": None, "price_component": None}
+    for subject, reference in [("paid", "free"), ("half", "paid"), ("paid", "half")]:
+        out = evaluate({**claim, "subject": subject, "reference": reference}, date(2026, 1, 1), lambda _: frame,
+                       pl.DataFrame(), load_config())
+        assert (out["status"], out["computed_value"]) == ("unverifiable", None), (subject, reference)

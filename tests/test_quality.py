@@ -4,7 +4,7 @@ errors stop publication; warnings reach dq_results."""
 from __future__ import annotations
 
 import shutil
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -156,5 +156,13 @@ def test_failed_runs_are_listed_in_pipeline_runs_after_the_next_success(tmp_path
 
 
 def test_stale_window_is_configurable(con_fixture):
-    params = quality.parameters(con_fixture, SUITES, FIXTURE_AS_OF + timedelta(days=1))
-    assert params["stale_after_days"] > 0 and params["run_as_of"] == "2026-11-30"
+    from flows.lib.config import load_config
+
+    [suite] = [s for s in SUITES if s.name == "stg_facts__headcount"]
+    ages = sorted((FIXTURE_AS_OF - r["source_as_of"]).days for r in rows(con_fixture, "select source_as_of from staging.stg_facts__headcount"))
+    config = load_config()
+    for window in (ages[0] - 1, ages[-1] - 1, ages[-1] + 1):
+        changed = config.model_copy(update={"quality": config.quality.model_copy(update={"stale_after_days": window})})
+        outcome = quality.validate(con_fixture, "r", FIXTURE_AS_OF, [suite], changed)
+        [stale] = [r for r in outcome.results if "stale" in (r.get("description") or "")]
+        assert (stale["unexpected_count"] or 0) == sum(age > window for age in ages), window

@@ -50,7 +50,11 @@ def test_two_runs_at_once_one_waits_or_refuses(tmp_path, fixture_run):
     cmd = [str(BIN / "vendorbrief"), "run", "--plain", "--full", "--sources", str(FIXTURE_SOURCES), "--formats", "pdf",
            "--warehouse", str(tmp_path / "warehouse.duckdb"), "--out", str(tmp_path / "out")]
     first = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    time.sleep(3)
+    lock = tmp_path / ".warehouse.duckdb.lock"
+    deadline = time.monotonic() + 120
+    while f"pid {first.pid}," not in (lock.read_text() if lock.exists() else ""):  # the first run holds the lock
+        assert first.poll() is None and time.monotonic() < deadline, "the first run never took the lock"
+        time.sleep(0.1)
     second = subprocess.run(cmd, capture_output=True, text=True)
     out_first, _ = first.communicate(timeout=600)
     assert first.returncode == 0, out_first

@@ -130,3 +130,48 @@ def test_letter_and_archival_options(tmp_path, fixture_run):
 def test_output_names_are_never_paths(name):
     with pytest.raises(VendorbriefError):
         safe_name(name)
+
+
+def test_figures_round_half_up_as_the_charts_do():
+    assert [pdf._usd(v) for v in (8312.5, 7812.5, -118e6, 13.8e9, 3.168e9)] == ["$8,313", "$7,813", "-$118M", "$13.80B", "$3.17B"]
+    assert [pdf._price(v) for v in (0.125, 8.125, 0.2288, 0.4, 2, 0.015, 0)] == [
+        "$0.125", "$8.125", "$0.23", "$0.40", "$2.00", "$0.015", "$0.00"]
+    assert [pdf._fdate("2024-05-29", p) for p in ("day", "month", "year")] == ["2024-05-29", "2024-05", "2024"]
+    assert pdf._fdate(None, "day") == "–"
+
+
+def test_changed_only_keeps_a_briefing_whose_data_did_not_change(tmp_path):
+    import json
+
+    from flows.lib.report.render import Planner
+
+    options = {"formats": ["pdf"], "page_size": "A4", "archival": False, "published_dir": str(tmp_path)}
+    monday = {"as_of": "2026-11-23", "models": [{"model_id": "m", "input": 1.0, "price_ref": "catalog@2026-11-23"}],
+              "sources": {"catalog@2026-11-23": {"as_of": "2026-11-23"}}}
+    first = Planner(options)
+    assert first.job("v", monday) is not None
+    (tmp_path / "v.pdf").write_bytes(b"%PDF")
+    (tmp_path / "manifest.json").write_text(json.dumps(first.manifest()))
+    tuesday = {"as_of": "2026-11-24", "models": [{"model_id": "m", "input": 1.0, "price_ref": "catalog@2026-11-24"}],
+               "sources": {"catalog@2026-11-24": {"as_of": "2026-11-24"}}}
+    assert Planner(options).job("v", tuesday) is not None  # a new edition date re-renders by default
+    assert Planner({**options, "changed_only": True}).job("v", tuesday) is None
+    repriced = {**tuesday, "models": [{"model_id": "m", "input": 2.0, "price_ref": "catalog@2026-11-24"}]}
+    assert Planner({**options, "changed_only": True}).job("v", repriced) is not None
+
+
+def test_an_edition_folder_only_receives_briefings_of_its_date(tmp_path):
+    from datetime import date
+
+    from flows.lib.publish import publish_reports
+
+    out = tmp_path / "out"
+    (out / "latest").mkdir(parents=True)
+    (out / "latest" / "openai.pdf").write_bytes(b"older edition")
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    (staging / "mistral.pdf").write_bytes(b"new")
+    (staging / "manifest.json").write_text("{}")
+    publish_reports(staging, out, date(2026, 11, 1))
+    assert sorted(p.name for p in (out / "editions" / "2026-11-01").iterdir()) == ["mistral.pdf"]
+    assert sorted(p.name for p in (out / "latest").iterdir()) == ["manifest.json", "mistral.pdf", "openai.pdf"]

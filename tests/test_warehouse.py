@@ -112,3 +112,17 @@ def test_duckdb_cli_reads_the_warehouse_and_does_not_block_runs(tmp_path, fixtur
     out, _ = holder.communicate("select count(*) from vendors;\n.quit\n", timeout=60)
     assert summary["status"] == "success" and "2" in out
 
+
+
+def test_changed_suites_also_run_the_metrics_they_check(tmp_path):
+    from datetime import date
+
+    from flows.lib.run import STAGE_INPUTS, RunParams, plan
+
+    hashes = {k: "same" for inputs in STAGE_INPUTS.values() for k in inputs}
+    previous = {"run_id": "r", "as_of": date(2026, 11, 29), "hashes": dict(hashes)}
+    params = RunParams(as_of=date(2026, 11, 29), warehouse=tmp_path / "w.duckdb", out_dir=tmp_path)
+    assert plan(hashes, previous, params) == ["render"]
+    assert plan({**hashes, "expectations": "edited"}, previous, params) == ["validate", "metrics", "render"]
+    assert plan({**hashes, "facts": "edited"}, previous, params) == ["ingest", "transform", "validate", "metrics", "render"]
+    assert plan({**hashes, "as_of": "2026-11-30"}, previous, params) == ["transform", "validate", "metrics", "render"]

@@ -85,10 +85,20 @@ class Vendor(Cited):
     positioning: NonEmpty
     problem: NonEmpty | None = None
     target_customers: list[NonEmpty] = []
+    # Where positioning, problem and target customers come from, when not from `source`.
+    profile_source: NonEmpty | None = None
+    profile_as_of: IsoDate | None = None
     parent_company: NonEmpty | None = None
     # True only when funding_rounds lists every round the vendor raised: totals summed from an
     # incomplete list are lower bounds, and claims about them cannot be contradicted.
     funding_rounds_complete: bool = False
+
+    @model_validator(mode="after")
+    def _profile_cited(self) -> Vendor:
+        if (self.profile_source is None) != (self.profile_as_of is None):
+            missing = "profile_as_of" if self.profile_as_of is None else "profile_source"
+            raise ValueError(f"{missing}: profile_source and profile_as_of go together")
+        return self
 
 
 class Headcount(Cited):
@@ -106,11 +116,23 @@ class FundingRound(Cited):
     amount: Money | None = None  # None: no new money (a merger) or not disclosed
     currency: str
     amount_usd: Money | None = None
+    # Where amount_usd comes from, when not from `source` (which then backs the rest of the round).
+    amount_usd_source: NonEmpty | None = None
+    amount_usd_as_of: IsoDate | None = None
     post_money_valuation: Money | None = None
     valuation_currency: str | None = None
     is_down_round: bool = False
     lead_investors: list[NonEmpty] = []
     investors: list[NonEmpty] = []
+
+    @model_validator(mode="after")
+    def _amount_usd_cited(self) -> FundingRound:
+        if (self.amount_usd_source is None) != (self.amount_usd_as_of is None):
+            missing = "amount_usd_as_of" if self.amount_usd_as_of is None else "amount_usd_source"
+            raise ValueError(f"{missing}: amount_usd_source and amount_usd_as_of go together")
+        if self.amount_usd_source is not None and self.amount_usd is None:
+            raise ValueError("amount_usd_source: given without amount_usd")
+        return self
 
     @model_validator(mode="after")
     def _currencies(self) -> FundingRound:
@@ -381,22 +403,32 @@ def load_sources(path: Path) -> list[Source]:
 def load_fx_rates(path: Path) -> list[FxRate]:
     name = _display(path)
     rates = []
-    with path.open(newline="", encoding="utf-8") as f:
-        reader = csv.DictReader((line for line in f if not line.startswith("#")))
-        expected = ["rate_on", "currency", "usd_per_unit", "source"]
-        if reader.fieldnames != expected:
-            raise InputError(name, "header", None, f"expected columns {','.join(expected)}, got {reader.fieldnames}")
-        for i, row in enumerate(reader, start=1):
-            label = f"row {i}"
-            try:
-                value = float(row["usd_per_unit"])
-            except (TypeError, ValueError):
-                raise InputError(name, label, "usd_per_unit", f"not a number: {row['usd_per_unit']!r}") from None
-            rate = validate_record(FxRate, {**row, "usd_per_unit": value}, name, label)
-            assert isinstance(rate, FxRate)
-            if rate.currency not in CURRENCIES:
-                raise InputError(name, label, "currency", f"unknown currency {rate.currency!r}")
-            rates.append(rate)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(name, None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise InputError(name, None, None, f"cannot read file: {exc.strerror}") from None
+    reader = csv.DictReader(line for line in text.splitlines(keepends=True) if not line.startswith("#"))
+    expected = ["rate_on", "currency", "usd_per_unit", "source"]
+    if reader.fieldnames != expected:
+        raise InputError(name, "header", None, f"expected columns {','.join(expected)}, got {reader.fieldnames}")
+    for i, row in enumerate(reader, start=1):
+        label = f"row {i}"
+        extra, missing = row.get(None), [k for k in expected if row.get(k) is None]
+        if extra or missing:
+            raise InputError(name, label, missing[0] if missing else None,
+                             f"expected {len(expected)} columns ({','.join(expected)}), got "
+                             f"{len(expected) + len(extra or []) - len(missing)}")
+        try:
+            value = float(row["usd_per_unit"])
+        except (TypeError, ValueError):
+            raise InputError(name, label, "usd_per_unit", f"not a number: {row['usd_per_unit']!r}") from None
+        rate = validate_record(FxRate, {**row, "usd_per_unit": value}, name, label)
+        assert isinstance(rate, FxRate)
+        if rate.currency not in CURRENCIES:
+            raise InputError(name, label, "currency", f"unknown currency {rate.currency!r}")
+        rates.append(rate)
     return rates
 
 
@@ -426,9 +458,15 @@ def _check_references(base: FactBase) -> None:
             for i, record in enumerate(records):
                 label = section if section == "vendor" else _label(section, i, record.model_dump())
                 assert isinstance(record, Cited)
-                if record.source not in source_ids and not re.match(r"^https?://\S+$", record.source):
-                    raise InputError(vf.path, label, "source",
-                                     f"unknown source {record.source!r}: list it in sources.yaml or give a URL")
+                cited = [("source", record.source)]
+                if isinstance(record, Vendor) and record.profile_source:
+                    cited.append(("profile_source", record.profile_source))
+                if isinstance(record, FundingRound) and record.amount_usd_source:
+                    cited.append(("amount_usd_source", record.amount_usd_source))
+                for field_name, source in cited:
+                    if source not in source_ids and not re.match(r"^https?://\S+$", source):
+                        raise InputError(vf.path, label, field_name,
+                                         f"unknown source {source!r}: list it in sources.yaml or give a URL")
                 ident = getattr(record, "id", None)
                 if section != "vendor" and ident is not None:
                     if ident in ids[section]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import math
 import re
@@ -138,12 +139,24 @@ def read_bytes(path: Path, name: str | None = None) -> bytes:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(name, None, None, f"cannot read file: {exc.strerror or exc}") from None
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise InputError(name, None, None, f"damaged gzip file: {exc}") from None
-    return raw
+    return _gunzip(raw, name)
+
+
+def _gunzip(raw: bytes, name: str) -> bytes:
+    """The bytes, decompressed if gzipped, refusing more than MAX_BYTES of output (a small
+    compressed file can expand without bound)."""
+    if raw[:2] != b"\x1f\x8b":
+        return raw
+    out = bytearray()
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as f:
+            while chunk := f.read(2**20):
+                out += chunk
+                if len(out) > MAX_BYTES:
+                    raise InputError(name, None, None, f"decompresses to more than {MAX_BYTES // 2**20} MiB")
+    except (OSError, EOFError) as exc:
+        raise InputError(name, None, None, f"damaged gzip file: {exc}") from None
+    return bytes(out)
 
 
 def parse(raw: bytes, as_of: date, source_uri: str, version: str | None = None) -> Snapshot:
@@ -216,4 +229,4 @@ def fetch_url(url: str, timeout: float = 30.0) -> bytes:
                     raise InputError(url, None, None, f"download larger than {MAX_BYTES // 2**20} MiB")
                 chunks.append(chunk)
     raw = b"".join(chunks)
-    return gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
+    return _gunzip(raw, url)

@@ -47,6 +47,8 @@ class RunParams:
     page_size: str = "A4"
     archival: bool = False
     full: bool = False
+    # Keep a published briefing whose data did not change, even if the edition date did.
+    changed_only: bool = False
     render: bool = True
     litellm_source: str | None = None
     litellm_as_of: date | None = None
@@ -136,8 +138,8 @@ def _previous_run(target: Path) -> dict[str, Any] | None:
 def plan(hashes: dict[str, str], previous: dict[str, Any] | None, p: RunParams) -> list[str]:
     """The stages to run: those whose inputs changed, and validate and metrics after new data.
 
-    A fresh ingest always rebuilds the transform; render always runs and decides per vendor
-    whether its briefing changed.
+    A fresh ingest always rebuilds the transform; validation brings the metrics (their suites
+    are part of it); render always runs and decides per vendor whether its briefing changed.
     """
     if p.full or previous is None:
         todo = ["ingest", "transform", "validate", "metrics"]
@@ -146,6 +148,8 @@ def plan(hashes: dict[str, str], previous: dict[str, Any] | None, p: RunParams) 
         changed = {s for s in STAGES if any(hashes.get(k) != before.get(k) for k in STAGE_INPUTS[s])}
         todo = ["ingest", "transform"] if "ingest" in changed else ["transform"] if "transform" in changed else []
         todo += [s for s in ("validate", "metrics") if todo or s in changed]
+        if "validate" in todo and "metrics" not in todo:
+            todo.append("metrics")  # changed suites include the metric suites, which check the metrics
     return todo + (["render"] if p.render else [])
 
 
@@ -294,7 +298,7 @@ def _carry_quality(build: warehouse.Build, previous: dict[str, Any] | None, data
 def _render_params(p: RunParams) -> dict:
     return {"vendors": p.vendors, "peers": p.peers, "profile": p.profile, "formats": list(p.formats),
             "page_size": p.page_size, "archival": p.archival, "as_of": p.as_of.isoformat(),
-            "published_dir": str(p.out_dir / "latest"), "full": p.full}
+            "published_dir": str(p.out_dir / "latest"), "full": p.full, "changed_only": p.changed_only}
 
 
 class PlainRunner:

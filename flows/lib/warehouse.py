@@ -59,7 +59,10 @@ def connect_new(path: Path) -> duckdb.DuckDBPyConnection:
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     if not path.exists():
         raise VendorbriefError(f"{path}: no warehouse yet; run `vendorbrief run` first")
-    return duckdb.connect(str(path), read_only=True)
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise VendorbriefError(f"{path}: cannot open the warehouse ({exc})") from None
 
 
 def journal_path(target: Path) -> Path:

@@ -24,7 +24,7 @@ with_fx as (
 final as (
     select
         round_id, vendor_id, round_name, announced_on, announced_on_precision,
-        amount, currency, stated_amount_usd,
+        amount, currency, stated_amount_usd, stated_amount_usd_source_id, stated_amount_usd_source_as_of,
         amount * fx_usd_per_unit as converted_amount_usd,
         coalesce(stated_amount_usd, amount * fx_usd_per_unit) as amount_usd,
         case when stated_amount_usd is not null then 'stated'

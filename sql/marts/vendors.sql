@@ -27,7 +27,8 @@ final as (
     select
         vendors.vendor_id, vendors.vendor_name, vendors.hq_country, vendors.jurisdiction, vendors.is_eu,
         vendors.founded_on, vendors.founded_on_precision, vendors.founders, vendors.open_weights_stance,
-        vendors.positioning, vendors.problem, vendors.target_customers, vendors.parent_company,
+        vendors.positioning, vendors.problem, vendors.target_customers, vendors.profile_source_id,
+        vendors.profile_source_as_of, vendors.parent_company,
         vendors.funding_rounds_complete,
         headcount.headcount, headcount.headcount_on, headcount.headcount_source_id,
         reported.reported_total_usd, reported.reported_total_on, reported.reported_total_source_id,

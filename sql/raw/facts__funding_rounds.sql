@@ -1,6 +1,7 @@
 create table if not exists raw.facts__funding_rounds (
     round_id varchar, vendor_id varchar, round varchar, announced_on date, date_precision varchar,
-    amount double, currency varchar, amount_usd double, post_money_valuation double,
+    amount double, currency varchar, amount_usd double, amount_usd_source varchar, amount_usd_as_of date,
+    post_money_valuation double,
     valuation_currency varchar, is_down_round boolean, lead_investors varchar[], investors varchar[],
     source varchar, as_of date
 );

@@ -3,6 +3,7 @@ final as (
     select
         round_id, vendor_id, round as round_name, announced_on, date_precision as announced_on_precision,
         amount, currency, amount_usd as stated_amount_usd,
+        amount_usd_source as stated_amount_usd_source_id, amount_usd_as_of as stated_amount_usd_source_as_of,
         post_money_valuation, valuation_currency, is_down_round,
         lead_investors, investors, source as source_id, as_of as source_as_of
     from source

@@ -1,5 +1,6 @@
 """Edition changes: what moved since the previous edition (the last run whose metrics were
-recorded in history.edition_*). Prices in USD/Mtok, amounts in USD; `change` is after / before - 1."""
+recorded in history.edition_*). Prices in USD/Mtok, amounts in USD; `change` is after / before - 1
+(for a price change, of whichever of the input and output prices moved more)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,11 @@ def price_changes(current: pl.DataFrame, baseline: pl.DataFrame) -> pl.DataFrame
         pl.format("{} {} ({})", "provider_id", "model_id", "source").alias("subject"),
         pl.format("${}/${}", pl.col("before_input").round(4), pl.col("before_output").round(4)).alias("before_value"),
         pl.format("${}/${}", pl.col("input_usd_per_mtok").round(4), pl.col("output_usd_per_mtok").round(4)).alias("after_value"),
-        (pl.col("output_usd_per_mtok") / pl.col("before_output") - 1).alias("change"),
+        # the larger of the input and output moves, so an input-only change is not reported as 0
+        pl.when((pl.col("input_usd_per_mtok") / pl.col("before_input") - 1).abs().fill_nan(None)
+                >= (pl.col("output_usd_per_mtok") / pl.col("before_output") - 1).abs().fill_nan(None).fill_null(0))
+        .then(pl.col("input_usd_per_mtok") / pl.col("before_input") - 1)
+        .otherwise(pl.col("output_usd_per_mtok") / pl.col("before_output") - 1).alias("change"),
     )
 
 

@@ -37,6 +37,10 @@ def judge(stated: float | None, computed: float | None, comparison: str, toleran
     return status, error
 
 
+def _fraction(value: float) -> str:
+    return f"{value:.3f} (1/{1 / value:.2f})" if value > 0 else f"{value:.3f}"
+
+
 def _price(prices: pl.DataFrame, model_id: str) -> dict | None:
     rows = prices.filter(pl.col("model_id") == model_id).to_dicts()
     return rows[0] if rows else None
@@ -72,6 +76,11 @@ def evaluate(claim: dict, on: date, prices_on: Callable[[date], pl.DataFrame], r
         if not subject or not reference:
             return {"computed_value": None, "relative_error": None, "status": "unverifiable", "operands": operands,
                     "detail": f"no catalog price on {on} for {claim['subject'] if not subject else claim['reference']}"}
+        unpriced = [m for m, p in ((claim["subject"], subject), (claim["reference"], reference))
+                    if p["input_usd_per_mtok"] is None or p["output_usd_per_mtok"] is None]
+        if unpriced or not (reference["input_usd_per_mtok"] > 0 and reference["output_usd_per_mtok"] > 0):
+            return {"computed_value": None, "relative_error": None, "status": "unverifiable", "operands": operands,
+                    "detail": f"no positive input and output price on {on} for {unpriced[0] if unpriced else claim['reference']}"}
         pair = pl.DataFrame([{**{k: subject[k] for k in keys}, **{f"r_{k}": reference[k] for k in keys}}],
                             schema={k: pl.Float64 for k in (*keys, *(f"r_{k}" for k in keys))})
         ratios = {
@@ -92,12 +101,12 @@ def evaluate(claim: dict, on: date, prices_on: Callable[[date], pl.DataFrame], r
             computed = ratios[component]
             status, error = judge(stated, computed, comparison, tol, factor)
             return {"computed_value": computed, "relative_error": error, "status": status, "operands": operands,
-                    "detail": f"{component} price ratio {computed:.3f} (1/{1 / computed:.2f}) against stated {stated:.3f} (1/{1 / stated:.2f})"}
+                    "detail": f"{component} price ratio {_fraction(computed)} against stated {_fraction(stated)}"}
         verdicts = {c: judge(stated, ratios[c], comparison, tol, factor) for c in ("input", "output")}
         best = min(verdicts, key=lambda c: (STATUS_ORDER.index(verdicts[c][0]), abs(verdicts[c][1] or 0)))
         holds = [c for c, (s, _) in verdicts.items() if s == "confirmed"]
         status = "confirmed" if len(holds) == 2 else "imprecise" if holds else verdicts[best][0]
-        text = ", ".join(f"{c} {ratios[c]:.3f} (1/{1 / ratios[c]:.2f})" for c in ("input", "output"))
+        text = ", ".join(f"{c} {_fraction(ratios[c])}" for c in ("input", "output"))
         which = (f"true of the {holds[0]} price only" if len(holds) == 1 else
                  "true of both prices" if len(holds) == 2 else "true of neither price")
         return {"computed_value": ratios[best], "relative_error": verdicts[best][1], "status": status,

@@ -7,15 +7,18 @@ between holders and raise nothing for the company: they count for valuation, not
 
 from __future__ import annotations
 
-from datetime import date
-
 import polars as pl
 
 RAISING = pl.col("round_name") != "secondary"
 
 
-def rounds_as_of(rounds: pl.DataFrame, on: date) -> pl.DataFrame:
-    return rounds.filter(pl.col("announced_on") <= on)
+def known_on() -> pl.Expr:
+    """The date by which a round is surely public: the announcement date, or the end of its month
+    or year when only that much of the date is known (a round "in 2024" is not known in March 2024)."""
+    day = pl.col("announced_on")
+    return (pl.when(pl.col("announced_on_precision") == "year").then(day.dt.offset_by("1y").dt.offset_by("-1d"))
+            .when(pl.col("announced_on_precision") == "month").then(day.dt.month_end())
+            .otherwise(day))
 
 
 def valuation_steps(rounds: pl.DataFrame) -> pl.DataFrame:
@@ -38,7 +41,8 @@ def vendor_funding(vendors: pl.DataFrame, rounds: pl.DataFrame, revenue: pl.Data
     difference_usd = reported_total_usd - rounds_total_at_report_usd (relative_difference = / the latter);
     days_to_unicorn = first announcement with post-money >= $1B minus founded_on;
     raised_per_employee_usd = total_raised_usd / latest headcount;
-    revenue_multiple_low/high = latest post-money / revenue estimate high / low end.
+    revenue_multiple_low/high = the post-money valuation known on the latest revenue estimate's
+    date / that estimate's high / low end (as in revenue_multiples).
     """
     totals = rounds.group_by("vendor_id").agg(
         pl.col("amount_usd").filter(RAISING).sum().alias("total_raised_usd"),
@@ -54,7 +58,8 @@ def vendor_funding(vendors: pl.DataFrame, rounds: pl.DataFrame, revenue: pl.Data
                       pl.col("round_id").alias("latest_valuation_round_id")))
     unicorn = (rounds.filter(pl.col("post_money_valuation_usd") >= 1e9).sort("vendor_id", "announced_on")
                .group_by("vendor_id", maintain_order=True).first()
-               .select("vendor_id", pl.col("announced_on").alias("unicorn_on"), pl.col("round_id").alias("unicorn_round_id")))
+               .select("vendor_id", pl.col("announced_on").alias("unicorn_on"),
+                       pl.col("announced_on_precision").alias("unicorn_on_precision"), pl.col("round_id").alias("unicorn_round_id")))
     at_report = (rounds.join(vendors.select("vendor_id", "reported_total_on"), on="vendor_id")
                  .filter(RAISING & (pl.col("announced_on") <= pl.col("reported_total_on")))
                  .group_by("vendor_id").agg(pl.col("amount_usd").sum().alias("rounds_total_at_report_usd")))
@@ -62,6 +67,10 @@ def vendor_funding(vendors: pl.DataFrame, rounds: pl.DataFrame, revenue: pl.Data
                           "reported_total_on", "reported_total_source_id")
            .join(totals, on="vendor_id", how="left").join(at_report, on="vendor_id", how="left").join(latest, on="vendor_id", how="left")
            .join(unicorn, on="vendor_id", how="left").join(revenue, on="vendor_id", how="left"))
+    paired = revenue_multiples(rounds, revenue.filter(pl.col("revenue_on").is_not_null())
+                               .rename({"revenue_on": "source_as_of"}))
+    out = out.join(paired.select("vendor_id", pl.col("multiple_low").alias("revenue_multiple_low"),
+                                 pl.col("multiple_high").alias("revenue_multiple_high")), on="vendor_id", how="left")
     return out.with_columns(
         pl.col("round_count").fill_null(0),
         (pl.col("reported_total_usd") - pl.col("rounds_total_at_report_usd")).alias("difference_usd"),
@@ -69,19 +78,18 @@ def vendor_funding(vendors: pl.DataFrame, rounds: pl.DataFrame, revenue: pl.Data
          / pl.col("rounds_total_at_report_usd")).alias("relative_difference"),
         (pl.col("unicorn_on") - pl.col("founded_on")).dt.total_days().alias("days_to_unicorn"),
         (pl.col("total_raised_usd") / pl.col("headcount")).alias("raised_per_employee_usd"),
-        (pl.col("latest_post_money_usd") / pl.col("revenue_high_usd")).alias("revenue_multiple_low"),
-        (pl.col("latest_post_money_usd") / pl.col("revenue_low_usd")).alias("revenue_multiple_high"),
     )
 
 
 def revenue_multiples(valuations: pl.DataFrame, revenue: pl.DataFrame) -> pl.DataFrame:
     """Each revenue estimate against the latest post-money valuation known on the estimate's
     date: multiple_low = valuation / high end, multiple_high = valuation / low end."""
-    val = valuations.filter(pl.col("post_money_valuation_usd").is_not_null()).sort("vendor_id", "announced_on")
+    val = (valuations.filter(pl.col("post_money_valuation_usd").is_not_null())
+           .with_columns(known_on().alias("known_on")).sort("vendor_id", "known_on", "announced_on"))
     rev = revenue.sort("vendor_id", "source_as_of")
-    joined = rev.join_asof(val.select("vendor_id", "announced_on", "post_money_valuation_usd", "round_id"),
-                           left_on="source_as_of", right_on="announced_on", by="vendor_id", strategy="backward",
-                           check_sortedness=False)
+    joined = rev.join_asof(val.select("vendor_id", "known_on", "announced_on", "post_money_valuation_usd", "round_id"),
+                           left_on="source_as_of", right_on="known_on", by="vendor_id", strategy="backward",
+                           check_sortedness=False).drop("known_on")
     return joined.with_columns(
         (pl.col("post_money_valuation_usd") / pl.col("revenue_high_usd")).alias("multiple_low"),
         (pl.col("post_money_valuation_usd") / pl.col("revenue_low_usd")).alias("multiple_high"),

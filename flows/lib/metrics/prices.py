@@ -106,6 +106,12 @@ def class_ranks(prices: pl.DataFrame, profile: Profile) -> pl.DataFrame:
     ).select("model_id", "rank_blended_usd_per_mtok", "class_rank", "class_size", "class_percentile")
 
 
+def is_alias() -> pl.Expr:
+    """Catalog ids such as `mistral-medium-latest` name whichever model is current: a new price
+    there usually means the alias moved to another model, not that a list price changed."""
+    return pl.col("model_id").str.contains(r"(?i)(^|[-_./:])latest($|[-_./:])")
+
+
 def price_changes(history: pl.LazyFrame, on: date, windows: tuple[int, ...] = WINDOWS) -> pl.LazyFrame:
     """Per catalog model: relative change of input and output price over each window
     (price on `on` / price `days` earlier - 1), and the number of list-price cuts and increases

@@ -84,7 +84,12 @@ def compute(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date, config: Co
     audit = claims.audit(claim_rows, as_of, prices_on, rounds, config, complete)
 
     vendor_metrics = _vendor_metrics(vendors, models, comparisons, funding_rows, lineup_rows, moves, brief, config)
-    previous = first_row(con, "select run_id, as_of from history.edition_prices order by run_id desc limit 1")
+    # The previous edition: the last run of an earlier date that rendered briefings. A re-run on
+    # the same date replaces that date's edition, and a catalog-only ingest published none.
+    previous = first_row(con, """select run_id, as_of from history.edition_prices
+                                 where as_of < ? and run_id in (select run_id from history.pipeline_runs
+                                                                where status = 'success' and list_contains(stages_run, 'render'))
+                                 order by as_of desc, run_id desc limit 1""", [as_of])
     previous_run_id = previous[0] if previous else None
     baseline = pl.DataFrame({"run_id": [run_id], "as_of": [as_of], "previous_run_id": [previous_run_id],
                              "previous_as_of": [previous[1] if previous else None]},
@@ -123,8 +128,9 @@ def compute(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date, config: Co
 
 def _catalog_moves(moves: pl.DataFrame, current: pl.DataFrame, as_of: date) -> pl.DataFrame:
     """Price moves over 90 and 365 days of every catalog model a curated vendor makes and sells on
-    its own platform (genai-prices), for the landscape's biggest moves."""
-    own = current.filter((pl.col("source") == "genai-prices") & (pl.col("provider_id") == pl.col("vendor_id")))
+    its own platform (genai-prices), aliases left out, for the landscape's biggest moves."""
+    own = current.filter((pl.col("source") == "genai-prices") & (pl.col("provider_id") == pl.col("vendor_id"))
+                         & ~prices.is_alias())
     return (moves.join(own.select("source", "provider_id", "model_id", "vendor_id", "model_name"),
                        on=["source", "provider_id", "model_id"], how="inner")
             .filter(pl.any_horizontal(pl.col("^(input|output)_change_(90|365)d$").fill_null(0) != 0))
@@ -165,7 +171,8 @@ def _vendor_metrics(vendors: pl.DataFrame, models: pl.DataFrame, comparisons: pl
                   "revenue_multiple_high", "raised_per_employee_usd"):
             rows.append((r["vendor_id"], k, r[k]))
     # List-price moves on the vendor's own platform in genai-prices (one catalog, no double count).
-    own = moves.filter((pl.col("source") == "genai-prices") & pl.col("provider_id").is_in(vendors["vendor_id"].to_list()))
+    own = moves.filter((pl.col("source") == "genai-prices") & pl.col("provider_id").is_in(vendors["vendor_id"].to_list())
+                       & ~prices.is_alias())
     window = max(prices.WINDOWS)
     for vid in vendors["vendor_id"]:
         sel = own.filter(pl.col("provider_id") == vid)

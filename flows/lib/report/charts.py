@@ -3,6 +3,7 @@ told apart by shape, dash and direct labels, never by colour alone."""
 
 from __future__ import annotations
 
+import math
 import re
 from functools import cache
 
@@ -78,18 +79,36 @@ def valuation_over_time(rounds: list[dict]) -> str | None:
     return to_svg(_theme(alt.layer(line, dots, text), 420, 170))
 
 
+def _log_ticks(values: list[float]) -> list[float]:
+    steps = [m * 10.0 ** e for e in range(-3, 5) for m in (1, 2, 5)]
+    low, high = min(values), max(values)
+    return [t for t in steps if low / 2.5 <= t <= high * 2.5]
+
+
 def flagship_prices(vendors: list[dict]) -> str | None:
-    """Flagship input price against output price, log-log, one labelled point per vendor."""
-    points = [{"vendor": v["name"], "model": v["flagship"], "input": v["flagship_input"], "output": v["flagship_output"]}
-              for v in vendors if v.get("flagship_input") and v.get("flagship_output")]
-    if not points:
+    """Flagship input price against output price, log-log, one labelled point per price pair.
+
+    Vendors at the same prices share one point and one label; a label goes to the left of its
+    point when another point sits close on its right, so labels do not run into each other."""
+    groups: dict[tuple[float, float], list[str]] = {}
+    for v in vendors:
+        if v.get("flagship_input") and v.get("flagship_output"):
+            groups.setdefault((v["flagship_input"], v["flagship_output"]), []).append(v["name"])
+    if not groups:
         return None
+    points = []
+    for (inp, out), names in sorted(groups.items()):
+        crowded = any(0 < math.log10(i / inp) < 0.6 and abs(math.log10(o / out)) < 0.15 for i, o in groups)
+        points.append({"vendor": " / ".join(names), "input": inp, "output": out, "side": "left" if crowded else "right"})
     base = alt.Chart(alt.Data(values=points)).encode(
         x=alt.X("input:Q", title="Input, USD per million tokens (log)", scale=alt.Scale(type="log"),
-                axis=alt.Axis(format="$.2~f")),
+                axis=alt.Axis(format="$.2~f", values=_log_ticks([p["input"] for p in points]))),
         y=alt.Y("output:Q", title="Output, USD per million tokens (log)", scale=alt.Scale(type="log"),
-                axis=alt.Axis(format="$.2~f")),
+                axis=alt.Axis(format="$.2~f", values=_log_ticks([p["output"] for p in points]))),
     )
     dots = base.mark_point(color=INK, filled=True, size=45)
-    text = base.mark_text(align="left", dx=6, dy=-4, fontSize=8, color=INK).encode(text="vendor:N")
-    return to_svg(_theme(alt.layer(dots, text), 420, 260))
+    right = base.transform_filter(alt.datum.side == "right").mark_text(
+        align="left", dx=6, dy=-4, fontSize=8, color=INK).encode(text="vendor:N")
+    left = base.transform_filter(alt.datum.side == "left").mark_text(
+        align="right", dx=-6, dy=-4, fontSize=8, color=INK).encode(text="vendor:N")
+    return to_svg(_theme(alt.layer(dots, right, left), 420, 260))

@@ -98,7 +98,8 @@ def _flagship(models: list[dict]) -> dict | None:
     flag = [m for m in models if m["model_class"] == "flagship"]
     priced = [m for m in flag if m["input_usd_per_mtok"] is not None]
     pool = priced or flag
-    return max(pool, key=lambda m: (m["released_on"] or date.min, m["model_id"])) if pool else None
+    # Latest release first, then the smaller model id, as the metrics stage picks it.
+    return max(sorted(pool, key=lambda m: m["model_id"]), key=lambda m: m["released_on"] or date.min) if pool else None
 
 
 def _metrics(con: duckdb.DuckDBPyConnection, vendor_id: str) -> dict[str, float | None]:
@@ -129,6 +130,7 @@ def vendor_context(con: duckdb.DuckDBPyConnection, vendor_id: str, as_of: date, 
     names = _vendor_names(con)
     vendor = _rows(con, "select * from marts.vendors where vendor_id = ?", [vendor_id])[0]
     vendor["ref"] = notes.ref(vendor["source_id"], vendor["source_as_of"])
+    vendor["profile_ref"] = notes.ref(vendor["profile_source_id"], vendor["profile_source_as_of"])
     funding = (_rows(con, "select * from marts.vendor_funding where vendor_id = ?", [vendor_id]) or [{}])[0]
     funding["reported_ref"] = notes.ref(vendor["reported_total_source_id"], vendor["reported_total_on"])
     lineup = (_rows(con, "select * from marts.vendor_lineup where vendor_id = ?", [vendor_id]) or [{}])[0]
@@ -148,12 +150,14 @@ def vendor_context(con: duckdb.DuckDBPyConnection, vendor_id: str, as_of: date, 
         from history.edition_prices e
         where e.run_id = (select previous_run_id from marts.edition_baseline)""")
     before = {(p["source"], p["provider_id"], p["model_id"]): p for p in previous}
+    disputed = _disputed_prices(con, config)
     for m in models:
         m["ref"] = notes.ref(m["source_id"], m["source_as_of"])
         m["price_ref"] = notes.catalog(m["price_source"], m["price_snapshot"], as_of)
         prev = before.get((m["price_source"], m["price_provider_id"], m["price_model_id"]))
         m["previous_input"] = prev["input_usd_per_mtok"] if prev else None
         m["previous_output"] = prev["output_usd_per_mtok"] if prev else None
+        m["price_disputed"] = _is_disputed(m, disputed)
         m["price_moved"] = bool(prev) and (prev["input_usd_per_mtok"] != m["input_usd_per_mtok"]
                                            or prev["output_usd_per_mtok"] != m["output_usd_per_mtok"])
     flagship = _flagship(models)
@@ -183,6 +187,7 @@ def vendor_context(con: duckdb.DuckDBPyConnection, vendor_id: str, as_of: date, 
     for r in rounds:
         r["ref"] = notes.ref(r["source_id"], r["source_as_of"])
         r["fx_ref"] = None
+        r["amount_usd_ref"] = notes.ref(r["stated_amount_usd_source_id"], r["stated_amount_usd_source_as_of"])
         if r["amount_usd_basis"] == "converted" or r["fx_rate_on"]:
             fx = _rows(con, "select source_id from staging.stg_facts__fx_rates where currency = ? and rate_on = ?",
                        [r["currency"], r["fx_rate_on"]])
@@ -201,7 +206,7 @@ def vendor_context(con: duckdb.DuckDBPyConnection, vendor_id: str, as_of: date, 
     previous_edition = first_row(con, "select previous_run_id, previous_as_of from marts.edition_baseline")
 
     peers = [p for p in (peers or config.briefing.default_peers) if p != vendor_id and p in names]
-    competition = [_peer_column(con, v, notes, as_of) for v in [vendor_id, *peers]]
+    competition = [_peer_column(con, v, notes, as_of, disputed) for v in [vendor_id, *peers]]
 
     quality = _quality(con, vendor_id, [m["model_id"] for m in models])
     plans = _rows(con, "select * from staging.stg_facts__plans where vendor_id = ? and source_as_of <= ? order by plan_id",
@@ -209,7 +214,7 @@ def vendor_context(con: duckdb.DuckDBPyConnection, vendor_id: str, as_of: date, 
     for p in plans:
         p["ref"] = notes.ref(p["source_id"], p["source_as_of"])
 
-    key_figures = _key_figures(vendor, funding, lineup, flagship, notes, con, vendor_id, as_of)
+    key_figures = _key_figures(vendor, funding, lineup, flagship, notes, con, vendor_id, as_of, config)
     freshness = _freshness(con, vendor_id, as_of)
     context = {
         "kind": "vendor", "as_of": as_of, "profile": profile, "profile_description": config.profiles[profile].description,
@@ -227,7 +232,7 @@ def vendor_context(con: duckdb.DuckDBPyConnection, vendor_id: str, as_of: date, 
 
 
 def _key_figures(vendor: dict, funding: dict, lineup: dict, flagship: dict | None, notes: Notes,
-                 con: duckdb.DuckDBPyConnection, vendor_id: str, as_of: date) -> list[dict[str, Any]]:
+                 con: duckdb.DuckDBPyConnection, vendor_id: str, as_of: date, config: Config) -> list[dict[str, Any]]:
     figures = []
     if funding.get("latest_post_money_usd"):
         rid = funding["latest_valuation_round_id"]
@@ -239,8 +244,11 @@ def _key_figures(vendor: dict, funding: dict, lineup: dict, flagship: dict | Non
                         "note": None if vendor["funding_rounds_complete"] else "lower bound: round list incomplete",
                         "prefix": "" if vendor["funding_rounds_complete"] else "≥ ", "ref": None})
     if vendor.get("headcount"):
-        figures.append({"label": "Headcount", "kind": "int", "value": vendor["headcount"], "note": f"{vendor['headcount_on']}",
-                        "ref": notes.ref(vendor["headcount_source_id"], vendor["headcount_on"])})
+        dispute = _headcount_dispute(con, vendor, config)
+        figures.append({"label": "Headcount", "kind": "int", "value": vendor["headcount"],
+                        "note": f"{vendor['headcount_on']}" + (f"; disputed: {dispute[0]:,} on {dispute[1]}" if dispute else ""),
+                        "ref": notes.ref(vendor["headcount_source_id"], vendor["headcount_on"]),
+                        "ref2": notes.ref(dispute[2], dispute[1]) if dispute else None})
     if flagship and flagship.get("input_usd_per_mtok") is not None:
         figures.append({"label": f"Flagship price ({flagship['model_name']})", "kind": "price_pair",
                         "value": [flagship["input_usd_per_mtok"], flagship["output_usd_per_mtok"]],
@@ -250,6 +258,18 @@ def _key_figures(vendor: dict, funding: dict, lineup: dict, flagship: dict | Non
         figures.append({"label": "Open-weights share", "kind": "pct", "value": lineup["open_weights_share"],
                         "note": f"{lineup['open_weights_count']} of {lineup['model_count']} listed models", "ref": None})
     return figures
+
+
+def _headcount_dispute(con: duckdb.DuckDBPyConnection, vendor: dict, config: Config) -> tuple[int, Any, str] | None:
+    """The previous headcount when it lies within the quality check's window and differs from the
+    latest by more than its factor (the check warns; the briefing says so beside the figure)."""
+    row = first_row(con, """select employees, source_as_of, source_id from staging.stg_facts__headcount
+                            where vendor_id = ? and source_as_of < ? order by source_as_of desc, employees desc limit 1""",
+                    [vendor["vendor_id"], vendor["headcount_on"]])
+    if row is None or (vendor["headcount_on"] - row[1]).days > config.quality.headcount_window_days:
+        return None
+    factor = max(row[0], vendor["headcount"]) / min(row[0], vendor["headcount"])
+    return (row[0], row[1], row[2]) if factor > config.quality.headcount_max_factor else None
 
 
 def _freshness(con: duckdb.DuckDBPyConnection, vendor_id: str, as_of: date) -> dict[str, Any]:
@@ -288,7 +308,22 @@ def _differentiation(models: list[dict], lineup: dict) -> list[str]:
     return out
 
 
-def _peer_column(con: duckdb.DuckDBPyConnection, vendor_id: str, notes: Notes, as_of: date) -> dict[str, Any]:
+def _disputed_prices(con: duckdb.DuckDBPyConnection, config: Config) -> set[tuple[str, str | None, str]]:
+    """Catalog entries whose price the other catalog contradicts beyond the reconciliation
+    tolerance: (source, provider_id or None for LiteLLM, model_id)."""
+    rows = con.execute("""select genai_provider_id, genai_model_id, litellm_model_id from marts.price_reconciliation
+                          where max_relative_difference > ?""", [config.quality.reconciliation_tolerance]).fetchall()
+    return {("genai-prices", p, g) for p, g, _ in rows} | {("litellm", None, li) for _, _, li in rows}
+
+
+def _is_disputed(model: dict, disputed: set[tuple[str, str | None, str]]) -> bool:
+    source = model.get("price_source")
+    provider = None if source == "litellm" else model.get("price_provider_id")
+    return (source, provider, model.get("price_model_id")) in disputed
+
+
+def _peer_column(con: duckdb.DuckDBPyConnection, vendor_id: str, notes: Notes, as_of: date,
+                 disputed: set[tuple[str, str | None, str]]) -> dict[str, Any]:
     vendor = _rows(con, "select * from marts.vendors where vendor_id = ?", [vendor_id])[0]
     models = _rows(con, """select m.*, ph.snapshot as price_snapshot from marts.models m
         left join marts.prices_current ph
@@ -303,6 +338,7 @@ def _peer_column(con: duckdb.DuckDBPyConnection, vendor_id: str, notes: Notes, a
         "flagship": flagship["model_name"] if flagship else None,
         "flagship_input": flagship["input_usd_per_mtok"] if flagship else None,
         "flagship_output": flagship["output_usd_per_mtok"] if flagship else None,
+        "flagship_disputed": bool(flagship) and _is_disputed(flagship, disputed),
         "flagship_ref": notes.catalog(flagship["price_source"], flagship["price_snapshot"], as_of) if flagship and flagship["price_source"] else None,
         "total_raised_usd": funding.get("total_raised_usd"), "rounds_complete": vendor["funding_rounds_complete"],
         "latest_post_money_usd": funding.get("latest_post_money_usd"),
@@ -340,7 +376,7 @@ def landscape_context(con: duckdb.DuckDBPyConnection, as_of: date, config: Confi
     sources = {r["source_id"]: r for r in _rows(con, "select * from staging.stg_facts__sources")}
     notes = Notes(sources)
     vendor_ids = [r[0] for r in con.execute("select vendor_id from marts.vendors order by vendor_id").fetchall()]
-    columns = [_peer_column(con, v, notes, as_of) for v in vendor_ids]
+    columns = [_peer_column(con, v, notes, as_of, _disputed_prices(con, config)) for v in vendor_ids]
     league = sorted([c for c in columns if c["total_raised_usd"]], key=lambda c: -c["total_raised_usd"])
     moves = _rows(con, """
         select coalesce(m.model_name, m.model_id) as model_name, m.model_id, m.vendor_id, v.vendor_name,

@@ -13,6 +13,7 @@ import json
 import mimetypes
 import os
 from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -53,22 +54,33 @@ def _fetcher_class():
     return AssetsOnlyFetcher
 
 
+def _half_up(value: float, digits: int) -> Decimal:
+    # Half away from zero, as the charts' number format rounds: $8,312.50 reads $8,313 everywhere.
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
 def _usd(value: float | None, digits: int = 2) -> str:
     if value is None:
         return "–"
     v = abs(value)
     sign = "-" if value < 0 else ""
     if v >= 1e9:
-        return f"{sign}${v / 1e9:,.{digits}f}B"
+        return f"{sign}${_half_up(v / 1e9, digits):,}B"
     if v >= 1e6:
-        return f"{sign}${v / 1e6:,.0f}M"
-    return f"{sign}${v:,.0f}"
+        return f"{sign}${_half_up(v / 1e6, 0):,}M"
+    return f"{sign}${_half_up(v, 0):,}"
 
 
 def _price(value: float | None) -> str:
+    """Two decimals, or three for a price set to a tenth of a cent ($0.125 stays $0.125, $0.2288
+    reads $0.23); four significant digits under $0.10."""
     if value is None:
         return "–"
-    return f"${value:,.2f}" if value >= 0.1 or value == 0 else f"${value:,.4g}"
+    if value >= 0.1 or value == 0:
+        mills = value * 1000
+        exact_mills = abs(mills - round(mills)) < 1e-6 and round(mills) % 10 != 0
+        return f"${_half_up(value, 3 if exact_mills else 2):,}"
+    return f"${value:,.4g}"
 
 
 def _pct(value: float | None, digits: int = 0) -> str:
@@ -77,6 +89,13 @@ def _pct(value: float | None, digits: int = 0) -> str:
 
 def _num(value: float | None, digits: int = 0) -> str:
     return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def _fdate(value: str | None, precision: str | None = "day") -> str:
+    """An ISO date cut to what is known of it: 2021 for a year, 2024-05 for a month."""
+    if not value:
+        return "–"
+    return value[:4] if precision == "year" else value[:7] if precision == "month" else value
 
 
 def _ratio(value: float | None) -> str:
@@ -92,7 +111,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True,
     )
-    env.filters.update(usd=_usd, price=_price, pct=_pct, num=_num, ratio=_ratio)
+    env.filters.update(usd=_usd, price=_price, pct=_pct, num=_num, ratio=_ratio, fdate=_fdate)
     return env
 
 

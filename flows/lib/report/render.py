@@ -23,6 +23,20 @@ from flows.lib.report import context as ctx
 from flows.lib.settings import REPORTS_DIR
 
 MANIFEST = "manifest.json"
+# Parts of a context that follow the edition date rather than the data: a run with `changed_only`
+# keeps a published briefing when nothing else in its context moved.
+DATE_BOUND = {"as_of", "freshness", "quality", "previous_edition", "changes", "sources",
+              "price_moved", "previous_input", "previous_output"}
+REF_KEY = re.compile(r"(^|_)ref\d*$")
+
+
+def data_view(value: Any) -> Any:
+    """The context without its date-bound parts and citation keys (which embed as-of dates)."""
+    if isinstance(value, dict):
+        return {k: data_view(v) for k, v in value.items() if k not in DATE_BOUND and not REF_KEY.search(k)}
+    if isinstance(value, list):
+        return [data_view(v) for v in value]
+    return value
 LANDSCAPE = "landscape"
 QUALITY_PAGE = "data-quality.html"
 
@@ -89,7 +103,9 @@ def _warm() -> None:
 
 
 def templates_hash() -> str:
-    return hash_tree(REPORTS_DIR / "templates", REPORTS_DIR / "assets")
+    """What a briefing's look depends on besides its context: templates, assets, and the code
+    that formats figures and draws charts."""
+    return hash_tree(REPORTS_DIR / "templates", REPORTS_DIR / "assets", Path(__file__).parent)
 
 
 def iter_contexts(con: duckdb.DuckDBPyConnection, as_of: date, vendors: list[str] | None, peers: list[str] | None,
@@ -144,16 +160,22 @@ class Planner:
         self.previous = json.loads(manifest.read_text()) if manifest.exists() else {}
         self.fixed = {k: options[k] for k in ("formats", "page_size", "archival")}
         self.formats, self.full = options["formats"], options.get("full", False)
+        self.changed_only = options.get("changed_only", False)
         self.templates = templates_hash()
         self.digests: dict[str, str] = {}
 
     def job(self, name: str, context: dict[str, Any]) -> tuple[str, dict, dict] | None:
-        """The render job, or None when the published briefing already shows this context."""
+        """The render job, or None when the published briefing already shows this context (or,
+        with changed_only, the same data under an earlier edition date)."""
         digest = self.digest_of({"context": context, "options": self.fixed, "templates": self.templates})
-        self.digests[name] = digest
+        data = self.digest_of({"context": data_view(context), "options": self.fixed, "templates": self.templates})
         current = all((self.published / f"{name}.{fmt}").exists() for fmt in self.formats)
-        if not self.full and self.previous.get(name) == digest and current:
+        if not self.full and current and self.previous.get(name) == digest:
+            self.digests[f"{name}#data"] = data
             return None
+        if not self.full and current and self.changed_only and self.previous.get(f"{name}#data") == data:
+            return None
+        self.digests |= {name: digest, f"{name}#data": data}
         return name, context, {**self.fixed, "digest": digest}
 
     def manifest(self) -> dict[str, str]:
