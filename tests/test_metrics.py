@@ -178,3 +178,49 @@ def test_a_claim_against_a_free_or_unpriced_model_is_unverifiable():
         out = evaluate({**claim, "subject": subject, "reference": reference}, date(2026, 1, 1), lambda _: frame,
                        pl.DataFrame(), load_config())
         assert (out["status"], out["computed_value"]) == ("unverifiable", None), (subject, reference)
+
+
+def test_each_vendor_compares_with_the_last_earlier_edition_that_rendered_it():
+    import duckdb
+
+    from flows.lib.metrics.stage import edition_baselines
+
+    con = duckdb.connect()
+    con.execute("create schema history")
+    con.execute("create table history.pipeline_runs (run_id varchar, as_of date, status varchar, message varchar)")
+    con.execute("create table history.edition_prices (run_id varchar)")
+    runs = [("r1", "2026-11-16", "success", '{"rendered": ["mistral", "openai"]}'),
+            ("r2", "2026-11-23", "success", '{"rendered": ["mistral"]}'),      # openai kept as published
+            ("r3", "2026-11-24", "failed", '{"rendered": ["openai"]}'),
+            ("r4", "2026-11-25", "success", '{"rendered": []}'),                # a catalog-only ingest
+            ("r5", "2026-11-30", "success", '{"rendered": ["mistral", "openai"]}')]  # a later date
+    con.executemany("insert into history.pipeline_runs values (?, ?, ?, ?)", runs)
+    con.executemany("insert into history.edition_prices values (?)", [[r[0]] for r in runs])
+    out = edition_baselines(con, "now", date(2026, 11, 29), ["mistral", "openai", "cohere"])
+    found = {r["vendor_id"]: (r["previous_run_id"], r["previous_as_of"]) for r in out.to_dicts()}
+    assert found == {"mistral": ("r2", date(2026, 11, 23)), "openai": ("r1", date(2026, 11, 16)), "cohere": (None, None)}
+
+
+def test_a_usd_amount_from_a_later_source_is_not_used_before_that_source(tmp_path):
+    import shutil
+
+    import duckdb
+
+    from .conftest import FIXTURE_SOURCES, run_pipeline
+
+    sources = tmp_path / "sources"
+    shutil.copytree(FIXTURE_SOURCES, sources)
+    facts = sources / "vendors" / "mistral.yaml"
+    text = facts.read_text()
+    assert "    amount_usd: 300000000\n" in text
+    facts.write_text(text.replace("    amount_usd: 300000000\n",
+                                  "    amount_usd: 310000000\n    amount_usd_source: doc-b\n    amount_usd_as_of: 2024-09-01\n"))
+    seen = {}
+    for as_of in (date(2024, 7, 1), date(2024, 9, 1)):
+        run_pipeline(tmp_path / as_of.isoformat(), sources=sources, as_of=as_of, render=False)
+        with duckdb.connect(str(tmp_path / as_of.isoformat() / "warehouse.duckdb"), read_only=True) as con:
+            seen[as_of] = one(con, """select amount_usd, amount_usd_basis, stated_amount_usd_source_id
+                                      from funding_rounds where round_id = 'fx-series-a'""")
+    # Before the source that states $310M, the round's own USD amount converts at 1.0.
+    assert seen[date(2024, 7, 1)] == {"amount_usd": 300e6, "amount_usd_basis": "converted", "stated_amount_usd_source_id": None}
+    assert seen[date(2024, 9, 1)] == {"amount_usd": 310e6, "amount_usd_basis": "stated", "stated_amount_usd_source_id": "doc-b"}

@@ -14,6 +14,7 @@ import io
 import json
 import math
 import re
+import zlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -154,7 +155,7 @@ def _gunzip(raw: bytes, name: str) -> bytes:
                 out += chunk
                 if len(out) > MAX_BYTES:
                     raise InputError(name, None, None, f"decompresses to more than {MAX_BYTES // 2**20} MiB")
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise InputError(name, None, None, f"damaged gzip file: {exc}") from None
     return bytes(out)
 

@@ -215,7 +215,7 @@ def execute(p: RunParams, runner: StageRunner) -> RunSummary:
             summary.status = "success"
             summary.timings["total"] = round(time.perf_counter() - t_start, 3)
             warehouse.record_run(build, "success", todo, summary.stages_skipped, hashes,
-                                 json.dumps({"timings": summary.timings}))
+                                 json.dumps({"timings": summary.timings, "rendered": summary.rendered}))
             warehouse.publish(build)
             if staging_out is not None:
                 from flows.lib.publish import publish_reports

@@ -1,8 +1,18 @@
 -- Funding rounds announced by the run's as-of date. amount_usd is the USD figure a source
--- states when there is one, else the amount converted at the latest cited rate on or before the
--- announcement (fx_rates.csv).
+-- states when there is one known by the as-of date, else the amount converted at the latest
+-- cited rate on or before the announcement (fx_rates.csv).
 with run as (select as_of from raw.run_context),
-rounds as (select * from staging.stg_facts__funding_rounds),
+staged as (select * from staging.stg_facts__funding_rounds),
+rounds as (
+    select staged.* replace (
+        case when stated_amount_usd_source_as_of is null or stated_amount_usd_source_as_of <= run.as_of
+             then stated_amount_usd end as stated_amount_usd,
+        case when stated_amount_usd_source_as_of <= run.as_of then stated_amount_usd_source_id end
+            as stated_amount_usd_source_id,
+        case when stated_amount_usd_source_as_of <= run.as_of then stated_amount_usd_source_as_of end
+            as stated_amount_usd_source_as_of)
+    from staged cross join run
+),
 fx as (select * from staging.stg_facts__fx_rates),
 with_fx as (
     select

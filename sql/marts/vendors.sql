@@ -27,8 +27,13 @@ final as (
     select
         vendors.vendor_id, vendors.vendor_name, vendors.hq_country, vendors.jurisdiction, vendors.is_eu,
         vendors.founded_on, vendors.founded_on_precision, vendors.founders, vendors.open_weights_stance,
-        vendors.positioning, vendors.problem, vendors.target_customers, vendors.profile_source_id,
-        vendors.profile_source_as_of, vendors.parent_company,
+        -- profile texts only from a source published by the as-of date
+        case when vendors.profile_source_as_of <= run.as_of then vendors.positioning end as positioning,
+        case when vendors.profile_source_as_of <= run.as_of then vendors.problem end as problem,
+        case when vendors.profile_source_as_of <= run.as_of then vendors.target_customers end as target_customers,
+        case when vendors.profile_source_as_of <= run.as_of then vendors.profile_source_id end as profile_source_id,
+        case when vendors.profile_source_as_of <= run.as_of then vendors.profile_source_as_of end as profile_source_as_of,
+        vendors.parent_company,
         vendors.funding_rounds_complete,
         headcount.headcount, headcount.headcount_on, headcount.headcount_source_id,
         reported.reported_total_usd, reported.reported_total_on, reported.reported_total_source_id,
@@ -36,6 +41,7 @@ final as (
         revenue.revenue_source_id,
         vendors.source_id, vendors.source_as_of
     from vendors
+    cross join run
     left join headcount using (vendor_id)
     left join reported using (vendor_id)
     left join revenue using (vendor_id)

@@ -19,6 +19,11 @@ def _fmt(value: float | None, unit: str = "") -> str | None:
     return f"{value:,.4g}{unit if unit != 'usd' else ''}"
 
 
+def _move(side: str) -> pl.Expr:
+    before = pl.col(f"before_{side}")
+    return pl.when(before > 0).then(pl.col(f"{side}_usd_per_mtok") / before - 1)
+
+
 def price_changes(current: pl.DataFrame, baseline: pl.DataFrame) -> pl.DataFrame:
     """Models of curated vendors whose input or output price differs from the baseline's."""
     joined = current.filter(pl.col("vendor_id").is_not_null()).join(
@@ -32,10 +37,9 @@ def price_changes(current: pl.DataFrame, baseline: pl.DataFrame) -> pl.DataFrame
         pl.format("${}/${}", pl.col("before_input").round(4), pl.col("before_output").round(4)).alias("before_value"),
         pl.format("${}/${}", pl.col("input_usd_per_mtok").round(4), pl.col("output_usd_per_mtok").round(4)).alias("after_value"),
         # the larger of the input and output moves, so an input-only change is not reported as 0
-        pl.when((pl.col("input_usd_per_mtok") / pl.col("before_input") - 1).abs().fill_nan(None)
-                >= (pl.col("output_usd_per_mtok") / pl.col("before_output") - 1).abs().fill_nan(None).fill_null(0))
-        .then(pl.col("input_usd_per_mtok") / pl.col("before_input") - 1)
-        .otherwise(pl.col("output_usd_per_mtok") / pl.col("before_output") - 1).alias("change"),
+        # (a move from a zero price has no finite ratio: null)
+        pl.when(_move("input").abs() >= _move("output").abs().fill_null(0)).then(_move("input"))
+        .otherwise(_move("output")).alias("change"),
     )
 
 
@@ -73,9 +77,9 @@ def metric_moves(current: pl.DataFrame, baseline: pl.DataFrame, threshold: float
         pl.col("value").round(6).cast(pl.String).alias("after_value"), change.alias("change"))
 
 
-def edition_changes(run_id: str, previous_run_id: str | None, frames: list[pl.DataFrame]) -> pl.DataFrame:
-    if previous_run_id is None:
-        return pl.DataFrame(schema={"run_id": pl.String, "previous_run_id": pl.String, **SCHEMA})
-    body = pl.concat([f.select(list(SCHEMA)).cast(SCHEMA) for f in frames]) if frames else pl.DataFrame(schema=SCHEMA)
+def edition_changes(run_id: str, frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """The changes of every vendor; each frame carries the previous_run_id it was compared with."""
+    schema = {"previous_run_id": pl.String, **SCHEMA}
+    body = pl.concat([f.select(list(schema)).cast(schema) for f in frames]) if frames else pl.DataFrame(schema=schema)
     return body.sort("vendor_id", "kind", "subject", nulls_last=True).select(
-        pl.lit(run_id).alias("run_id"), pl.lit(previous_run_id).alias("previous_run_id"), *SCHEMA)
+        pl.lit(run_id).alias("run_id"), "previous_run_id", *SCHEMA)

@@ -84,28 +84,22 @@ def compute(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date, config: Co
     audit = claims.audit(claim_rows, as_of, prices_on, rounds, config, complete)
 
     vendor_metrics = _vendor_metrics(vendors, models, comparisons, funding_rows, lineup_rows, moves, brief, config)
-    # The previous edition: the last run of an earlier date that rendered briefings. A re-run on
-    # the same date replaces that date's edition, and a catalog-only ingest published none.
-    previous = first_row(con, """select run_id, as_of from history.edition_prices
-                                 where as_of < ? and run_id in (select run_id from history.pipeline_runs
-                                                                where status = 'success' and list_contains(stages_run, 'render'))
-                                 order by as_of desc, run_id desc limit 1""", [as_of])
-    previous_run_id = previous[0] if previous else None
-    baseline = pl.DataFrame({"run_id": [run_id], "as_of": [as_of], "previous_run_id": [previous_run_id],
-                             "previous_as_of": [previous[1] if previous else None]},
-                            schema={"run_id": pl.String, "as_of": pl.Date, "previous_run_id": pl.String, "previous_as_of": pl.Date})
+    baseline = edition_baselines(con, run_id, as_of, vendors["vendor_id"].to_list())
     current_prices = _frame(con, "select * from marts.prices_current")
     frames = []
-    if previous_run_id:
-        base_prices = _frame(con, "select * from history.edition_prices where run_id = ?", [previous_run_id])
-        frames = [
+    for previous_run_id, group in baseline.filter(pl.col("previous_run_id").is_not_null()).group_by("previous_run_id"):
+        ids = group["vendor_id"].to_list()
+        base_prices = _frame(con, "select * from history.edition_prices where run_id = ?", [previous_run_id[0]])
+        found = [
             changes.price_changes(current_prices, base_prices),
             changes.model_changes(current_prices, base_prices),
-            changes.round_changes(rounds, _frame(con, "select * from history.edition_funding_rounds where run_id = ?", [previous_run_id])),
-            changes.metric_moves(vendor_metrics, _frame(con, "select * from history.edition_metrics where run_id = ?", [previous_run_id]),
+            changes.round_changes(rounds, _frame(con, "select * from history.edition_funding_rounds where run_id = ?", [previous_run_id[0]])),
+            changes.metric_moves(vendor_metrics, _frame(con, "select * from history.edition_metrics where run_id = ?", [previous_run_id[0]]),
                                  brief.metric_move_threshold),
         ]
-    edition = changes.edition_changes(run_id, previous_run_id, frames)
+        frames += [f.filter(pl.col("vendor_id").is_in(ids)).with_columns(pl.lit(previous_run_id[0]).alias("previous_run_id"))
+                   for f in found]
+    edition = changes.edition_changes(run_id, frames)
 
     counts = {
         "model_metrics": write_table(con, "model_metrics", model_metrics),
@@ -124,6 +118,23 @@ def compute(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date, config: Co
     run_step(con, "metrics")
     counts["price_changes"] = edition.filter(pl.col("kind") == "price_change").height
     return counts
+
+
+def edition_baselines(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date, vendor_ids: list[str]) -> pl.DataFrame:
+    """Per vendor, the edition its "what changed" compares with: the last successful run of an
+    earlier date that rendered that vendor's briefing. A re-run on the same date replaces that
+    date's edition; a catalog-only ingest, or a run that kept the vendor's briefing, rendered none."""
+    runs = con.execute("""
+        select run_id, as_of, coalesce(json_extract_string(message, '$.rendered[*]'), []) as rendered
+        from history.pipeline_runs
+        where status = 'success' and as_of < ? and run_id in (select distinct run_id from history.edition_prices)
+        order by as_of desc, run_id desc""", [as_of]).fetchall()
+    rows = []
+    for vid in vendor_ids:
+        found = next(((r, on) for r, on, rendered in runs if vid in rendered), (None, None))
+        rows.append({"run_id": run_id, "as_of": as_of, "vendor_id": vid, "previous_run_id": found[0], "previous_as_of": found[1]})
+    return pl.DataFrame(rows, schema={"run_id": pl.String, "as_of": pl.Date, "vendor_id": pl.String,
+                                      "previous_run_id": pl.String, "previous_as_of": pl.Date})
 
 
 def _catalog_moves(moves: pl.DataFrame, current: pl.DataFrame, as_of: date) -> pl.DataFrame:

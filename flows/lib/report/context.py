@@ -148,7 +148,7 @@ def vendor_context(con: duckdb.DuckDBPyConnection, vendor_id: str, as_of: date, 
     previous = _rows(con, """
         select distinct e.source, e.provider_id, e.model_id, e.input_usd_per_mtok, e.output_usd_per_mtok, e.as_of
         from history.edition_prices e
-        where e.run_id = (select previous_run_id from marts.edition_baseline)""")
+        where e.run_id = (select previous_run_id from marts.edition_baseline where vendor_id = ?)""", [vendor_id])
     before = {(p["source"], p["provider_id"], p["model_id"]): p for p in previous}
     disputed = _disputed_prices(con, config)
     for m in models:
@@ -203,12 +203,13 @@ def vendor_context(con: duckdb.DuckDBPyConnection, vendor_id: str, as_of: date, 
 
     changes = _rows(con, """select kind, subject, before_value, after_value, change from marts.edition_changes
                             where vendor_id = ? order by kind, subject""", [vendor_id])
-    previous_edition = first_row(con, "select previous_run_id, previous_as_of from marts.edition_baseline")
+    previous_edition = first_row(con, "select previous_run_id, previous_as_of from marts.edition_baseline where vendor_id = ?",
+                                 [vendor_id]) or (None, None)
 
     peers = [p for p in (peers or config.briefing.default_peers) if p != vendor_id and p in names]
     competition = [_peer_column(con, v, notes, as_of, disputed) for v in [vendor_id, *peers]]
 
-    quality = _quality(con, vendor_id, [m["model_id"] for m in models])
+    quality = _quality(con, vendor_id, [m["model_id"] for m in models], config.quality.reconciliation_tolerance)
     plans = _rows(con, "select * from staging.stg_facts__plans where vendor_id = ? and source_as_of <= ? order by plan_id",
                   [vendor_id, as_of])
     for p in plans:
@@ -263,8 +264,10 @@ def _key_figures(vendor: dict, funding: dict, lineup: dict, flagship: dict | Non
 def _headcount_dispute(con: duckdb.DuckDBPyConnection, vendor: dict, config: Config) -> tuple[int, Any, str] | None:
     """The previous headcount when it lies within the quality check's window and differs from the
     latest by more than its factor (the check warns; the briefing says so beside the figure)."""
+    # the observation before the latest, in the order marts.vendors picks the latest
     row = first_row(con, """select employees, source_as_of, source_id from staging.stg_facts__headcount
-                            where vendor_id = ? and source_as_of < ? order by source_as_of desc, employees desc limit 1""",
+                            where vendor_id = ? and source_as_of <= ?
+                            order by source_as_of desc, employees desc limit 1 offset 1""",
                     [vendor["vendor_id"], vendor["headcount_on"]])
     if row is None or (vendor["headcount_on"] - row[1]).days > config.quality.headcount_window_days:
         return None
@@ -349,7 +352,7 @@ def _peer_column(con: duckdb.DuckDBPyConnection, vendor_id: str, notes: Notes, a
     }
 
 
-def _quality(con: duckdb.DuckDBPyConnection, vendor_id: str, model_ids: list[str]) -> dict[str, Any]:
+def _quality(con: duckdb.DuckDBPyConnection, vendor_id: str, model_ids: list[str], tolerance: float) -> dict[str, Any]:
     """This run's data-quality warnings that concern the vendor, and its catalog disagreements."""
     run_id = con.execute("select run_id from raw.run_context").fetchall()[0][0]
     results = _rows(con, """select * from history.dq_results where run_id = ? and not success
@@ -367,7 +370,7 @@ def _quality(con: duckdb.DuckDBPyConnection, vendor_id: str, model_ids: list[str
     reconciliation = _rows(con, """select * from marts.price_reconciliation where vendor_id = ?
                                    order by max_relative_difference desc, genai_model_id""", [vendor_id])
     return {"warnings": concerns, "warning_count": totals[0], "error_count": totals[1], "expectation_count": totals[2],
-            "reconciliation": reconciliation}
+            "reconciliation": reconciliation, "tolerance": tolerance}
 
 
 def landscape_context(con: duckdb.DuckDBPyConnection, as_of: date, config: Config | None = None) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import mimetypes
 import os
 from datetime import UTC, date, datetime
@@ -60,7 +61,7 @@ def _half_up(value: float, digits: int) -> Decimal:
 
 
 def _usd(value: float | None, digits: int = 2) -> str:
-    if value is None:
+    if value is None or not math.isfinite(value):
         return "–"
     v = abs(value)
     sign = "-" if value < 0 else ""
@@ -74,7 +75,7 @@ def _usd(value: float | None, digits: int = 2) -> str:
 def _price(value: float | None) -> str:
     """Two decimals, or three for a price set to a tenth of a cent ($0.125 stays $0.125, $0.2288
     reads $0.23); four significant digits under $0.10."""
-    if value is None:
+    if value is None or not math.isfinite(value):
         return "–"
     if value >= 0.1 or value == 0:
         mills = value * 1000

@@ -26,7 +26,7 @@ MANIFEST = "manifest.json"
 # Parts of a context that follow the edition date rather than the data: a run with `changed_only`
 # keeps a published briefing when nothing else in its context moved.
 DATE_BOUND = {"as_of", "freshness", "quality", "previous_edition", "changes", "sources",
-              "price_moved", "previous_input", "previous_output"}
+              "price_moved", "previous_input", "previous_output", "current_detail"}
 REF_KEY = re.compile(r"(^|_)ref\d*$")
 
 
