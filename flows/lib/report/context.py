@@ -222,7 +222,7 @@ def vendor_context(con: duckdb.DuckDBPyConnection, vendor_id: str, as_of: date, 
         "monthly_tokens": config.monthly_tokens, "vendor": vendor, "funding": funding, "lineup": lineup, "metrics": metrics,
         "models": models, "flagship": flagship, "plans": plans, "workloads": workloads, "reference_id": reference_id,
         "reference_name": reference_name, "rounds": rounds, "revenue_multiples": multiples, "claims": claims,
-        "changes": changes,
+        "changes": _group_changes(changes, vendor_id),
         "previous_edition": {"exists": previous_edition[0] is not None, "as_of": previous_edition[1]},
         "competition": competition, "verdict": _verdict(config, metrics, vendor, reference_name, profile), "quality": quality,
         "key_figures": key_figures, "freshness": freshness, "differentiation": _differentiation(models, lineup),
@@ -230,6 +230,33 @@ def vendor_context(con: duckdb.DuckDBPyConnection, vendor_id: str, as_of: date, 
     }
     context["sources"] = notes.items
     return _plain(context)
+
+
+def _group_changes(changes: list[dict[str, Any]], vendor_id: str) -> dict[str, Any]:
+    """Edition changes for reading: funding, metric moves and price changes on the vendor's own
+    platform in full; catalog models that came and went listed by id; what happened on other
+    platforms (resellers, clouds) counted per platform."""
+    def platform(c: dict) -> str:
+        return c["subject"].split(" ", 1)[0]
+
+    def model(c: dict) -> str:
+        return c["subject"].split(" ", 1)[1].rsplit(" (", 1)[0]
+
+    catalog = ("new_model", "retired_model", "price_change")
+    own = [c for c in changes if c["kind"] not in catalog or platform(c) == vendor_id]
+    elsewhere: dict[str, dict[str, int]] = {}
+    for c in changes:
+        if c["kind"] in catalog and platform(c) != vendor_id:
+            counts = elsewhere.setdefault(c["kind"], {})
+            counts[platform(c)] = counts.get(platform(c), 0) + 1
+    return {
+        "count": len(changes),
+        "detail": [c for c in own if c["kind"] not in ("new_model", "retired_model")],
+        "new_models": sorted({model(c) for c in own if c["kind"] == "new_model"}),
+        "retired_models": sorted({model(c) for c in own if c["kind"] == "retired_model"}),
+        "elsewhere": [{"kind": k, "total": sum(v.values()), "platforms": sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))}
+                      for k, v in sorted(elsewhere.items())],
+    }
 
 
 def _key_figures(vendor: dict, funding: dict, lineup: dict, flagship: dict | None, notes: Notes,
