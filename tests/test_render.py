@@ -175,3 +175,27 @@ def test_an_edition_folder_only_receives_briefings_of_its_date(tmp_path):
     publish_reports(staging, out, date(2026, 11, 1))
     assert sorted(p.name for p in (out / "editions" / "2026-11-01").iterdir()) == ["mistral.pdf"]
     assert sorted(p.name for p in (out / "latest").iterdir()) == ["manifest.json", "mistral.pdf", "openai.pdf"]
+
+
+def test_what_changed_lists_the_own_platform_and_counts_the_rest():
+    from flows.lib.report.context import _group_changes
+
+    def change(kind, subject):
+        return {"kind": kind, "subject": subject, "before_value": None, "after_value": None, "change": None}
+
+    grouped = _group_changes([
+        change("price_change", "mistral mistral-large (genai-prices)"),
+        change("price_change", "bedrock bedrock/mistral.large (litellm)"),
+        change("new_model", "mistral mistral/ministral-3b (litellm)"),
+        change("new_model", "mistral ministral-3b (genai-prices)"),
+        change("new_model", "bedrock bedrock/mistral.small (litellm)"),
+        change("new_model", "azure_ai azure_ai/mistral-large (litellm)"),
+        change("retired_model", "mistral mistral/open-mistral-7b (litellm)"),
+        change("new_funding_round", "mistral-series-d (2026-10-01)"),
+    ], "mistral")
+    assert grouped["count"] == 8
+    assert [c["subject"] for c in grouped["detail"]] == ["mistral mistral-large (genai-prices)", "mistral-series-d (2026-10-01)"]
+    assert grouped["new_models"] == ["ministral-3b", "mistral/ministral-3b"]
+    assert grouped["retired_models"] == ["mistral/open-mistral-7b"]
+    assert grouped["elsewhere"] == [{"kind": "new_model", "total": 2, "platforms": [("azure_ai", 1), ("bedrock", 1)]},
+                                    {"kind": "price_change", "total": 1, "platforms": [("bedrock", 1)]}]
