@@ -311,14 +311,19 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+def read_text(path: Path) -> str:
+    """A source file's text, or one clear error naming it."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(_display(path), None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise InputError(_display(path), None, None, f"cannot read file: {exc.strerror}") from None
+
+
 def read_yaml(path: Path) -> Any:
     name = _display(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(name, None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except OSError as exc:
-        raise InputError(name, None, None, f"cannot read file: {exc.strerror}") from None
+    text = read_text(path)
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
@@ -403,12 +408,7 @@ def load_sources(path: Path) -> list[Source]:
 def load_fx_rates(path: Path) -> list[FxRate]:
     name = _display(path)
     rates = []
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(name, None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except OSError as exc:
-        raise InputError(name, None, None, f"cannot read file: {exc.strerror}") from None
+    text = read_text(path)
     reader = csv.DictReader(line for line in text.splitlines(keepends=True) if not line.startswith("#"))
     expected = ["rate_on", "currency", "usd_per_unit", "source"]
     if reader.fieldnames != expected:
