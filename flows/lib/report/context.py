@@ -406,7 +406,8 @@ def landscape_context(con: duckdb.DuckDBPyConnection, as_of: date, config: Confi
     sources = {r["source_id"]: r for r in _rows(con, "select * from staging.stg_facts__sources")}
     notes = Notes(sources)
     vendor_ids = [r[0] for r in con.execute("select vendor_id from marts.vendors order by vendor_id").fetchall()]
-    columns = [_peer_column(con, v, notes, as_of, _disputed_prices(con, config)) for v in vendor_ids]
+    disputed = _disputed_prices(con, config)
+    columns = [_peer_column(con, v, notes, as_of, disputed) for v in vendor_ids]
     league = sorted([c for c in columns if c["total_raised_usd"]], key=lambda c: -c["total_raised_usd"])
     moves = _rows(con, """
         select coalesce(m.model_name, m.model_id) as model_name, m.model_id, m.vendor_id, v.vendor_name,
