@@ -16,6 +16,7 @@ from typing import Any
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.lib.report import pdf
 from flows.lib.report import render as lib
 from flows.lib.warehouse import connect_new
 
@@ -27,8 +28,9 @@ def prepare_briefings(build_path: str, as_of: date, params: dict[str, Any]) -> t
 
 
 @task(cache_policy=NO_CACHE, persist_result=False)
-def render_briefing(name: str, context: dict[str, Any], options: dict[str, Any]) -> dict[str, bytes]:
-    return lib.render_job(name, context, options)
+def render_briefing(name: str, context: dict[str, Any], charts: dict[str, str | None],
+                    options: dict[str, Any]) -> dict[str, bytes]:
+    return pdf.render_briefing(context, charts, options)
 
 
 @task(cache_policy=NO_CACHE, persist_result=False)
@@ -53,7 +55,7 @@ def render(build_path: str, staging: str, as_of: date, params: dict[str, Any], u
     if not use_dask:
         return render_briefings(build_path, staging, as_of, params, default_workers())
     jobs, skipped, manifest = prepare_briefings(build_path, as_of, params)
-    futures = [render_briefing.submit(name, c, o) for name, c, o in jobs]
-    results = {name: f.result() for (name, _, _), f in zip(jobs, futures, strict=True)}
+    futures = [render_briefing.submit(*job) for job in jobs]
+    results = {job[0]: f.result() for job, f in zip(jobs, futures, strict=True)}
     blocked = write_briefings(build_path, staging, as_of, results, manifest)
     return {"rendered": sorted(results), "skipped": sorted(skipped), "blocked_urls": blocked}

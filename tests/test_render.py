@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from pypdf import PdfReader
 from flows.lib.report import pdf
 from flows.lib.report.render import safe_name
 from flows.lib.errors import VendorbriefError
+from flows.lib.settings import ROOT
 
 from .conftest import run_pipeline
 
@@ -108,8 +111,8 @@ def test_the_fetcher_serves_own_fonts_and_refuses_escapes():
     assert b"VB" in body or b"DejaVu" in body
 
 
-def test_same_inputs_give_byte_identical_pdfs(tmp_path, fixture_run):
-    run_pipeline(tmp_path, formats=("pdf",))
+def test_same_inputs_give_byte_identical_pdfs_serial_or_parallel(tmp_path, fixture_run):
+    run_pipeline(tmp_path, formats=("pdf",), workers=1)  # the fixture run used two worker processes
     for name in ("mistral", "openai", "landscape"):
         assert (tmp_path / "out" / "latest" / f"{name}.pdf").read_bytes() == \
             (fixture_run["out"] / "latest" / f"{name}.pdf").read_bytes(), name
@@ -124,6 +127,15 @@ def test_letter_and_archival_options(tmp_path, fixture_run):
     root = reader.trailer["/Root"]
     assert "/OutputIntents" in root and "/Metadata" in root  # PDF/A-3b: colour profile and XMP metadata
     assert "pdfaid" in root["/Metadata"].get_object().get_data().decode("utf-8", "replace")
+
+
+def test_render_workers_load_only_the_typesetter():
+    """What a worker imports before its first briefing is paid on every run: the typesetting
+    module must not pull in the warehouse or chart libraries."""
+    probe = ("import sys, flows.lib.report.pdf; "
+             "print(sorted(m for m in ('duckdb', 'polars', 'altair', 'vl_convert') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd", "a/b", "..", "", "x" * 200, "UPPER"])

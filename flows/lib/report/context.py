@@ -23,21 +23,6 @@ CATALOG_TITLES = {
 }
 
 
-class Citer:
-    """Numbers citation keys in the order a template first prints them."""
-
-    def __init__(self, sources: dict[str, dict[str, Any]]):
-        self.sources, self.order = sources, {}
-
-    def __call__(self, key: str | None) -> int | None:
-        if not key or key not in self.sources:
-            return None
-        return self.order.setdefault(key, len(self.order) + 1)
-
-    def listed(self) -> list[dict[str, Any]]:
-        return [self.sources[k] | {"n": n} for k, n in sorted(self.order.items(), key=lambda kv: kv[1])]
-
-
 def _rows(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> list[dict[str, Any]]:
     cur = con.execute(query, params or [])
     names = [d[0] for d in cur.description]
@@ -60,7 +45,7 @@ def _plain(value: Any) -> Any:
 @dataclass
 class Notes:
     """Citations: one key per (source, as-of date). The template numbers them in the order the
-    reader meets them (see Citer) and lists them in the sources appendix."""
+    reader meets them (see pdf.Citer) and lists them in the sources appendix."""
     sources: dict[str, dict[str, Any]]
     items: dict[str, dict[str, Any]] = field(default_factory=dict)
 

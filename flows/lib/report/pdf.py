@@ -15,6 +15,7 @@ import mimetypes
 import os
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -105,6 +106,22 @@ def _ratio(value: float | None) -> str:
     return f"{value:.3f} (1/{1 / value:.2f})" if 0 < value < 1 else f"{value:.2f}x"
 
 
+class Citer:
+    """Numbers citation keys in the order a template first prints them."""
+
+    def __init__(self, sources: dict[str, dict[str, Any]]):
+        self.sources, self.order = sources, {}
+
+    def __call__(self, key: str | None) -> int | None:
+        if not key or key not in self.sources:
+            return None
+        return self.order.setdefault(key, len(self.order) + 1)
+
+    def listed(self) -> list[dict[str, Any]]:
+        return [self.sources[k] | {"n": n} for k, n in sorted(self.order.items(), key=lambda kv: kv[1])]
+
+
+@cache  # compiled templates are kept; the loader still reloads a template whose file changed
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
@@ -140,3 +157,19 @@ def render_pdf(html: str, as_of: str, digest: str, archival: bool = False) -> tu
         uncompressed_pdf=False,
     )
     return pdf, fetcher.blocked
+
+
+def render_briefing(context: dict[str, Any], charts: dict[str, str | None], options: dict[str, Any]) -> dict[str, bytes]:
+    """HTML and PDF for one briefing from plain data: what a render worker runs. This module
+    imports neither DuckDB nor Polars, so workers start quickly."""
+    template = "vendor.html" if context["kind"] == "vendor" else "landscape.html"
+    common = {**context, "charts": charts, "style": (ASSETS_DIR / "style.css").read_text(encoding="utf-8")}
+    out: dict[str, bytes] = {}
+    if "html" in options["formats"]:
+        out["html"] = render_html(template, {**common, "for_pdf": False, "cite": Citer(context["sources"])},
+                                  options["page_size"]).encode()
+    if "pdf" in options["formats"]:
+        html = render_html(template, {**common, "for_pdf": True, "cite": Citer(context["sources"])}, options["page_size"])
+        out["pdf"], blocked = render_pdf(html, context["as_of"], options["digest"], options["archival"])
+        out["blocked"] = json.dumps(blocked).encode()
+    return out

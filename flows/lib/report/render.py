@@ -20,6 +20,7 @@ from flows.lib.errors import VendorbriefError
 from flows.lib.facts import SLUG
 from flows.lib.inputs import hash_tree
 from flows.lib.report import context as ctx
+from flows.lib.report import pdf
 from flows.lib.settings import REPORTS_DIR
 
 MANIFEST = "manifest.json"
@@ -48,58 +49,30 @@ def safe_name(name: str) -> str:
     return name
 
 
-def render_job(name: str, context: dict[str, Any], options: dict[str, Any]) -> dict[str, bytes]:
-    """Charts, HTML and PDF for one briefing; runs in a worker process and touches no database."""
-    from flows.lib.report import charts, pdf
+def chart_svgs(context: dict[str, Any]) -> dict[str, str | None]:
+    """The briefing's charts as inline SVG. Drawn where the contexts are built, so render workers
+    import neither Altair nor the chart converter."""
+    from flows.lib.report import charts
 
     if context["kind"] == "vendor":
         flagship = context.get("flagship") or {}
-        charts_svg = {
-            "workloads": charts.workload_costs(
-                [w for w in context["workloads"]], flagship.get("model_name", ""), list(context["profiles"])),
-            "valuation": charts.valuation_over_time(context["rounds"]),
-        }
-        template = "vendor.html"
-    else:
-        charts_svg = {"prices": charts.flagship_prices(context["vendors"])}
-        template = "landscape.html"
-    style = (REPORTS_DIR / "assets" / "style.css").read_text(encoding="utf-8")
-    out: dict[str, bytes] = {}
-    html_common = {**context, "charts": charts_svg, "style": style}
-    from flows.lib.report.context import Citer
-    digest = options["digest"]
-    if "html" in options["formats"]:
-        out["html"] = pdf.render_html(template, {**html_common, "for_pdf": False, "cite": Citer(context["sources"])},
-                                      options["page_size"]).encode()
-    if "pdf" in options["formats"]:
-        html = pdf.render_html(template, {**html_common, "for_pdf": True, "cite": Citer(context["sources"])},
-                               options["page_size"])
-        out["pdf"], blocked = pdf.render_pdf(html, context["as_of"], digest, options["archival"])
-        out["blocked"] = json.dumps(blocked).encode()
-    return out
-
-
-def _pool_context():
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    mp = multiprocessing.get_context(method)
-    if method == "forkserver":
-        mp.set_forkserver_preload(["flows.lib.report.charts", "flows.lib.report.pdf", "weasyprint", "altair"])
-    return mp
+        return {"workloads": charts.workload_costs(context["workloads"], flagship.get("model_name", ""),
+                                                   list(context["profiles"])),
+                "valuation": charts.valuation_over_time(context["rounds"])}
+    return {"prices": charts.flagship_prices(context["vendors"])}
 
 
 def start_pool(workers: int) -> ProcessPoolExecutor:
-    """A process pool whose workers import the renderer while the first contexts are built."""
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context())
-    for _ in range(workers):
-        pool.submit(_warm)
-    return pool
+    """A process pool whose fork server starts now and imports WeasyPrint while the caller draws
+    the first charts; the workers fork from it on the first submissions."""
+    from multiprocessing import forkserver
 
-
-def _warm() -> None:
-    from flows.lib.report import charts, pdf  # noqa: F401 - imports are the point
-    import weasyprint  # noqa: F401
-
-    charts._converter()
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    mp = multiprocessing.get_context("forkserver")
+    mp.set_forkserver_preload(["flows.lib.report.pdf", "weasyprint"])
+    forkserver.ensure_running()
+    return ProcessPoolExecutor(max_workers=workers, mp_context=mp)
 
 
 def templates_hash() -> str:
@@ -127,7 +100,6 @@ def contexts(con: duckdb.DuckDBPyConnection, as_of: date, vendors: list[str] | N
 def quality_page(con: duckdb.DuckDBPyConnection, as_of: date) -> str:
     """The readable data-quality report of this run (own page: GX Data Docs need CDNs)."""
     from flows.lib import quality
-    from flows.lib.report import pdf
 
     run_id = con.execute("select run_id from raw.run_context").fetchall()[0][0]
     cur = con.execute("select * from history.dq_results where run_id = ? order by suite, expectation", [run_id])
@@ -152,9 +124,7 @@ class Planner:
     """Decides, briefing by briefing, whether the published file is still current."""
 
     def __init__(self, options: dict[str, Any]):
-        from flows.lib.report.pdf import context_digest
-
-        self.digest_of = context_digest
+        self.digest_of = pdf.context_digest
         self.published = Path(options["published_dir"])
         manifest = self.published / MANIFEST
         self.previous = json.loads(manifest.read_text()) if manifest.exists() else {}
@@ -183,13 +153,17 @@ class Planner:
 
 
 def prepare(con: duckdb.DuckDBPyConnection, as_of: date, params: dict[str, Any]
-            ) -> tuple[list[tuple[str, dict, dict]], list[str], dict[str, str]]:
-    """The render jobs for briefings that changed, the names skipped, and the new manifest."""
+            ) -> tuple[list[tuple[str, dict, dict, dict]], list[str], dict[str, str]]:
+    """The render jobs (name, context, charts, options) for briefings that changed, the names
+    skipped, and the new manifest."""
     planner = Planner(params)
     jobs, skipped = [], []
     for name, c in iter_contexts(con, as_of, params.get("vendors"), params.get("peers"), params.get("profile")):
         job = planner.job(name, c)
-        jobs.append(job) if job else skipped.append(name)
+        if job is None:
+            skipped.append(name)
+        else:
+            jobs.append((name, c, chart_svgs(c), job[2]))
     return jobs, skipped, planner.manifest()
 
 
@@ -211,23 +185,32 @@ def write(con: duckdb.DuckDBPyConnection, staging: Path, as_of: date, results: d
 
 def render(con: duckdb.DuckDBPyConnection, staging: Path, as_of: date, params: dict[str, Any],
            workers: int = 2) -> dict[str, Any]:
-    """Render what changed into `staging` (published later by publish_reports). Each briefing goes
-    to a worker as soon as its context is built, so building and rendering overlap; the workers
-    start with the first briefing that needs them."""
+    """Render what changed into `staging` (published later by publish_reports). The pool's fork
+    server starts with the first briefing that needs rendering and imports WeasyPrint while the
+    contexts and charts are built; each briefing goes to a worker once its charts are drawn."""
     planner = Planner(params)
     pool: ProcessPoolExecutor | None = None
+    jobs: list[tuple[str, dict, dict]] = []
+    skipped: list[str] = []
     results: dict[str, dict[str, bytes]] = {}
-    futures, skipped = {}, []
     try:
         for name, c in iter_contexts(con, as_of, params.get("vendors"), params.get("peers"), params.get("profile")):
             job = planner.job(name, c)
             if job is None:
                 skipped.append(name)
-            elif workers <= 1:
-                results[name] = render_job(*job)
+                continue
+            jobs.append(job)
+            if workers > 1 and pool is None:
+                pool = start_pool(workers)
+        # Largest context first: the last briefings to finish are then short ones, and neither
+        # worker idles long while the other finishes a long one.
+        jobs.sort(key=lambda j: (-len(json.dumps(j[1], default=str)), j[0]))
+        futures = {}
+        for name, c, options in jobs:
+            if pool is None:
+                results[name] = pdf.render_briefing(c, chart_svgs(c), options)
             else:
-                pool = pool or start_pool(workers)
-                futures[name] = pool.submit(render_job, *job)
+                futures[name] = pool.submit(pdf.render_briefing, c, chart_svgs(c), options)
         results |= {name: f.result() for name, f in futures.items()}
     finally:
         if pool is not None:
