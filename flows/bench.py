@@ -206,12 +206,8 @@ def _dump_html_and_frames(work: Path) -> None:
         frames = {s.name: (quality.frame_for(con, s, params), params) for s in suites}
         found = render.contexts(con, AS_OF, None, None, None)
     (work / "frames.pkl").write_bytes(pickle.dumps(frames))
-    style = (ROOT / "reports" / "assets" / "style.css").read_text()
     for name, c in found.items():
-        svg = render.chart_svgs(c)
-        template = "vendor.html" if c["kind"] == "vendor" else "landscape.html"
-        html = pdf.render_html(template, {**c, "charts": svg, "style": style, "for_pdf": True, "cite": pdf.Citer(c["sources"])})
-        (work / "html" / f"{name}.html").write_text(html)
+        (work / "html" / f"{name}.html").write_text(pdf.briefing_html(c, render.chart_svgs(c), for_pdf=True))
 
 
 def stages(work: Path, sources: Path, render: bool) -> dict:

@@ -159,17 +159,21 @@ def render_pdf(html: str, as_of: str, digest: str, archival: bool = False) -> tu
     return pdf, fetcher.blocked
 
 
+def briefing_html(context: dict[str, Any], charts: dict[str, str | None], for_pdf: bool, page_size: str = "A4") -> str:
+    """One briefing's HTML: the screen version, or the one WeasyPrint lays out (`for_pdf`)."""
+    template = "vendor.html" if context["kind"] == "vendor" else "landscape.html"
+    return render_html(template, {**context, "charts": charts, "style": (ASSETS_DIR / "style.css").read_text(encoding="utf-8"),
+                                  "for_pdf": for_pdf, "cite": Citer(context["sources"])}, page_size)
+
+
 def render_briefing(context: dict[str, Any], charts: dict[str, str | None], options: dict[str, Any]) -> dict[str, bytes]:
     """HTML and PDF for one briefing from plain data: what a render worker runs. This module
     imports neither DuckDB nor Polars, so workers start quickly."""
-    template = "vendor.html" if context["kind"] == "vendor" else "landscape.html"
-    common = {**context, "charts": charts, "style": (ASSETS_DIR / "style.css").read_text(encoding="utf-8")}
     out: dict[str, bytes] = {}
     if "html" in options["formats"]:
-        out["html"] = render_html(template, {**common, "for_pdf": False, "cite": Citer(context["sources"])},
-                                  options["page_size"]).encode()
+        out["html"] = briefing_html(context, charts, False, options["page_size"]).encode()
     if "pdf" in options["formats"]:
-        html = render_html(template, {**common, "for_pdf": True, "cite": Citer(context["sources"])}, options["page_size"])
+        html = briefing_html(context, charts, True, options["page_size"])
         out["pdf"], blocked = render_pdf(html, context["as_of"], options["digest"], options["archival"])
         out["blocked"] = json.dumps(blocked).encode()
     return out
