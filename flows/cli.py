@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.lib.settings import DEFAULT_OUT_DIR, DEFAULT_WAREHOUSE, PREFECT_HOME, SOURCES_DIR
+from flows.settings import DEFAULT_OUT_DIR, DEFAULT_WAREHOUSE, PREFECT_HOME, SOURCES_DIR
 
 # Prefect keeps its state (embedded database, settings) under the project unless told otherwise,
 # and sends no telemetry: vendorbrief runs offline.
@@ -52,7 +52,7 @@ class _NoTraceback(logging.Filter):
     """Expected failures are explained in one line; their tracebacks only help with --debug."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from flows.lib.errors import VendorbriefError
+        from flows.errors import VendorbriefError
 
         exc = record.exc_info[1] if record.exc_info else None
         if isinstance(exc, VendorbriefError):
@@ -69,7 +69,7 @@ def _quiet_expected_errors() -> None:
 
 
 def _fail(exc: BaseException, debug: bool) -> None:
-    from flows.lib.errors import RunLockedError, VendorbriefError
+    from flows.errors import RunLockedError, VendorbriefError
 
     if debug or not isinstance(exc, VendorbriefError):
         raise exc
@@ -93,12 +93,12 @@ def _print_summary(summary: dict) -> None:
 
 
 def _run(params, plain: bool, dask_address: str | None) -> dict:
-    from flows.lib import run as runlib
+    from flows import run as runlib
 
     if plain:
         return runlib.execute(params, runlib.PlainRunner()).as_dict()
     _quiet_expected_errors()
-    from flows.pipeline import vendor_briefings
+    from flows.orchestration.pipeline import vendor_briefings
 
     return vendor_briefings(
         as_of=params.as_of, vendors=params.vendors, peers=params.peers, profile=params.profile,
@@ -127,7 +127,7 @@ def run(
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
     """Run the whole pipeline: ingest, validate, metrics, render; publish only if all succeed."""
-    from flows.lib.run import RunParams
+    from flows.run import RunParams
 
     try:
         params = RunParams(
@@ -154,7 +154,7 @@ def ingest_litellm(
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
     """Add a LiteLLM cost-map snapshot to the price history (validated; briefings on the next run)."""
-    from flows.lib.run import RunParams
+    from flows.run import RunParams
 
     snapshot_as_of = _date(as_of, "--as-of")
     try:
@@ -179,10 +179,10 @@ def validate(
     """Run the data-quality suites on the published warehouse (read-only) and report."""
     import duckdb
 
-    from flows.lib import quality
-    from flows.lib.errors import VendorbriefError
-    from flows.lib.warehouse import connect_read_only
-    from flows.lib.warehouse import first_row as warehouse_first_row
+    from flows.quality import suites as quality
+    from flows.errors import VendorbriefError
+    from flows.warehouse.store import connect_read_only
+    from flows.warehouse.store import first_row as warehouse_first_row
 
     try:
         with connect_read_only(warehouse.absolute()) as con:
@@ -209,9 +209,9 @@ def validate(
 
 
 def _quality_report(con, outcome, as_of: date, out_dir: Path) -> Path:
-    from flows.lib import quality
-    from flows.lib.report import pdf
-    from flows.lib.settings import REPORTS_DIR
+    from flows.quality import suites as quality
+    from flows.report import typeset as pdf
+    from flows.settings import REPORTS_DIR
 
     suites = []
     for s in quality.load_suites():
@@ -237,7 +237,7 @@ def serve(
         "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json",
 ) -> None:
     """Serve the deployments weekly-briefings and daily-prices (needs `vendorbrief server`)."""
-    from flows.deploy import serve_deployments
+    from flows.orchestration.deploy import serve_deployments
 
     serve_deployments(warehouse.absolute(), out.absolute(), litellm_url)
 
@@ -247,7 +247,7 @@ def server(
     port: Annotated[int, typer.Option(help="Port of the Prefect server and UI.")] = 4200,
 ) -> None:
     """Start a local Prefect server and UI on 127.0.0.1 (state under .prefect/)."""
-    from flows.deploy import start_server
+    from flows.orchestration.deploy import start_server
 
     sys.exit(start_server(port))
 

@@ -13,8 +13,8 @@ import pytest
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
-from flows.lib.run import PlainRunner, RunParams, execute  # noqa: E402
-from flows.lib.settings import ROOT  # noqa: E402
+from flows.run import PlainRunner, RunParams, execute  # noqa: E402
+from flows.settings import ROOT  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
 FIXTURE_SOURCES = DATA / "sources"

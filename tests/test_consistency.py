@@ -8,8 +8,8 @@ import re
 import yaml
 
 from flows.cli import app
-from flows.lib import quality
-from flows.lib.settings import ROOT, SQL_DIR
+from flows.quality import suites as quality
+from flows.settings import ROOT, SQL_DIR
 
 README = (ROOT / "README.md").read_text()
 

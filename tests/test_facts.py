@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from flows.lib.errors import InputError
-from flows.lib.facts import load_facts
-from flows.lib.settings import ROOT
+from flows.errors import InputError
+from flows.sources.facts import load_facts
+from flows.settings import ROOT
 
 from .conftest import FIXTURE_SOURCES
 

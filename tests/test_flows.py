@@ -10,8 +10,8 @@ import pytest
 from prefect.client.orchestration import get_client
 from prefect.testing.utilities import prefect_test_harness
 
-from flows.lib.errors import InputError
-from flows.pipeline import vendor_briefings
+from flows.errors import InputError
+from flows.orchestration.pipeline import vendor_briefings
 
 from .conftest import FIXTURE_SOURCES
 

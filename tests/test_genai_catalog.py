@@ -9,7 +9,7 @@ from decimal import Decimal
 from genai_prices import Usage
 from genai_prices import data as gp_data
 
-from flows.lib.genai_catalog import flatten, snapshot_id
+from flows.sources.genai_catalog import flatten, snapshot_id
 
 from .conftest import rows
 

@@ -11,8 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from flows.lib import ingest, litellm_catalog, warehouse
-from flows.lib.errors import InputError, VendorbriefError
+from flows.warehouse import load as ingest
+from flows.sources import litellm_catalog
+from flows.warehouse import store as warehouse
+from flows.errors import InputError, VendorbriefError
 
 from .conftest import DATA, FIXTURE_SOURCES, rows
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.lib.config import Profile
-from flows.lib.metrics import prices
+from flows.config import Profile
+from flows.metrics import prices
 
 from .conftest import rows
 
@@ -133,7 +133,7 @@ def test_as_of_before_a_change_gives_the_old_price(change_on, old, new):
 
 
 def test_revenue_multiple_pairs_the_valuation_known_on_the_estimate_date():
-    from flows.lib.metrics import funding
+    from flows.metrics import funding
 
     rounds = pl.DataFrame({
         "vendor_id": ["v", "v"], "round_id": ["r-2023", "r-2024"],
@@ -156,7 +156,7 @@ def test_alias_ids_are_told_apart_from_model_ids():
 
 
 def test_a_price_change_reports_the_larger_of_the_input_and_output_moves():
-    from flows.lib.metrics import changes
+    from flows.metrics import changes
 
     keys = {"source": ["s", "s"], "provider_id": ["p", "p"], "model_id": ["in-only", "both"]}
     current = pl.DataFrame({**keys, "vendor_id": ["v", "v"], "input_usd_per_mtok": [0.9, 1.0],
@@ -167,8 +167,8 @@ def test_a_price_change_reports_the_larger_of_the_input_and_output_moves():
 
 
 def test_a_claim_against_a_free_or_unpriced_model_is_unverifiable():
-    from flows.lib.config import load_config
-    from flows.lib.metrics.claims import evaluate
+    from flows.config import load_config
+    from flows.metrics.claims import evaluate
 
     frame = pl.DataFrame({"model_id": ["paid", "free", "half"], "input_usd_per_mtok": [1.0, 0.0, None],
                           "output_usd_per_mtok": [2.0, 0.0, 1.0], "cache_read_usd_per_mtok": [None, None, None]},
@@ -183,7 +183,7 @@ def test_a_claim_against_a_free_or_unpriced_model_is_unverifiable():
 def test_each_vendor_compares_with_the_last_earlier_edition_that_rendered_it():
     import duckdb
 
-    from flows.lib.metrics.stage import edition_baselines
+    from flows.metrics.stage import edition_baselines
 
     con = duckdb.connect()
     con.execute("create schema history")

@@ -9,8 +9,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from flows.lib import quality
-from flows.lib.errors import QualityGateError
+from flows.quality import suites as quality
+from flows.errors import QualityGateError
 
 from .conftest import FIXTURE_AS_OF, rows, run_pipeline
 
@@ -156,7 +156,7 @@ def test_failed_runs_are_listed_in_pipeline_runs_after_the_next_success(tmp_path
 
 
 def test_stale_window_is_configurable(con_fixture):
-    from flows.lib.config import load_config
+    from flows.config import load_config
 
     [suite] = [s for s in SUITES if s.name == "stg_facts__headcount"]
     ages = sorted((FIXTURE_AS_OF - r["source_as_of"]).days for r in rows(con_fixture, "select source_as_of from staging.stg_facts__headcount"))

@@ -14,8 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flows.lib import facts, litellm_catalog
-from flows.lib.errors import InputError
+from flows.sources import facts
+
+from flows.sources import litellm_catalog
+from flows.errors import InputError
 
 from . import faults
 from .conftest import FIXTURE_SOURCES

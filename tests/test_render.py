@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from flows.lib.report import pdf
-from flows.lib.report.render import safe_name
-from flows.lib.errors import VendorbriefError
-from flows.lib.settings import ROOT
+from flows.report import typeset as pdf
+from flows.report.stage import safe_name
+from flows.errors import VendorbriefError
+from flows.settings import ROOT
 
 from .conftest import run_pipeline
 
@@ -55,8 +55,8 @@ def test_mistral_briefing_carries_the_articles_figures(bundled_run):
 
 
 def test_every_vendor_gets_a_briefing(bundled_run):
-    from flows.lib.facts import load_facts
-    from flows.lib.settings import ROOT
+    from flows.sources.facts import load_facts
+    from flows.settings import ROOT
 
     vendors = {v.vendor.id for v in load_facts(ROOT / "data" / "sources").vendors}
     latest = bundled_run["out"] / "latest"
@@ -132,7 +132,7 @@ def test_letter_and_archival_options(tmp_path, fixture_run):
 def test_render_workers_load_only_the_typesetter():
     """What a worker imports before its first briefing is paid on every run: the typesetting
     module must not pull in the warehouse or chart libraries."""
-    probe = ("import sys, flows.lib.report.pdf; "
+    probe = ("import sys, flows.report.typeset; "
              "print(sorted(m for m in ('duckdb', 'polars', 'altair', 'vl_convert') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
@@ -155,7 +155,7 @@ def test_figures_round_half_up_as_the_charts_do():
 def test_changed_only_keeps_a_briefing_whose_data_did_not_change(tmp_path):
     import json
 
-    from flows.lib.report.render import Planner
+    from flows.report.stage import Planner
 
     options = {"formats": ["pdf"], "page_size": "A4", "archival": False, "published_dir": str(tmp_path)}
     monday = {"as_of": "2026-11-23", "models": [{"model_id": "m", "input": 1.0, "price_ref": "catalog@2026-11-23"}],
@@ -175,7 +175,7 @@ def test_changed_only_keeps_a_briefing_whose_data_did_not_change(tmp_path):
 def test_an_edition_folder_only_receives_briefings_of_its_date(tmp_path):
     from datetime import date
 
-    from flows.lib.publish import publish_reports
+    from flows.report.publish import publish_reports
 
     out = tmp_path / "out"
     (out / "latest").mkdir(parents=True)
@@ -190,7 +190,7 @@ def test_an_edition_folder_only_receives_briefings_of_its_date(tmp_path):
 
 
 def test_what_changed_lists_the_own_platform_and_counts_the_rest():
-    from flows.lib.report.context import _group_changes
+    from flows.report.context import _group_changes
 
     def change(kind, subject):
         return {"kind": kind, "subject": subject, "before_value": None, "after_value": None, "change": None}

@@ -117,7 +117,7 @@ def test_duckdb_cli_reads_the_warehouse_and_does_not_block_runs(tmp_path, fixtur
 def test_changed_suites_also_run_the_metrics_they_check(tmp_path):
     from datetime import date
 
-    from flows.lib.run import STAGE_INPUTS, RunParams, plan
+    from flows.run import STAGE_INPUTS, RunParams, plan
 
     hashes = {k: "same" for inputs in STAGE_INPUTS.values() for k in inputs}
     previous = {"run_id": "r", "as_of": date(2026, 11, 29), "hashes": dict(hashes)}

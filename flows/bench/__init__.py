@@ -1,0 +1,1 @@
+"""Benchmarks (`python -m flows.bench`) and the synthetic data they scale."""

@@ -1,1 +1,0 @@
-"""Plain, typed functions behind the Prefect flows: no Prefect imports here, so tests need no server."""

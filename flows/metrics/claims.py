@@ -1,0 +1,159 @@
+"""Claim audit: each curated claim restated as a metric with operands, recomputed from the facts.
+
+relative_error = (stated - computed) / computed. A claim is `confirmed` when its error is
+within the tolerance (per claim, else per metric in quality.yaml), `imprecise` within
+claim_imprecise_factor times the tolerance, `contradicted` beyond, and `unverifiable` when an
+operand is missing. `at_least` / `at_most` claims only count the error in the wrong direction.
+A price claim that names no price component ("1/5 the cost") is checked against both input and
+output prices; when it holds for one only, it is `imprecise` and the detail says which.
+The audit is computed on the date the claim was made and again on the run's as-of date.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+
+import polars as pl
+
+from flows.config import Config
+from flows.metrics.prices import blended
+
+STATUS_ORDER = ("confirmed", "imprecise", "contradicted", "unverifiable")
+
+
+def judge(stated: float | None, computed: float | None, comparison: str, tolerance: float, factor: float) -> tuple[str, float | None]:
+    if stated is None or computed is None or computed == 0:
+        return "unverifiable", None
+    error = (stated - computed) / computed
+    if comparison == "at_least":  # "over 80%": true when the real value is at least the stated one
+        distance = max(0.0, error)
+    elif comparison == "at_most":
+        distance = max(0.0, -error)
+    else:
+        distance = abs(error)
+    status = "confirmed" if distance <= tolerance else "imprecise" if distance <= tolerance * factor else "contradicted"
+    return status, error
+
+
+def _fraction(value: float) -> str:
+    return f"{value:.3f} (1/{1 / value:.2f})" if value > 0 else f"{value:.3f}"
+
+
+def _price(prices: pl.DataFrame, model_id: str) -> dict | None:
+    rows = prices.filter(pl.col("model_id") == model_id).to_dicts()
+    return rows[0] if rows else None
+
+
+def _funding_total(rounds: pl.DataFrame, vendor_id: str, on: date) -> float | None:
+    sel = rounds.filter((pl.col("vendor_id") == vendor_id) & (pl.col("announced_on") <= on) & (pl.col("round_name") != "secondary"))
+    return None if sel.is_empty() else float(sel["amount_usd"].sum())
+
+
+def _valuation(rounds: pl.DataFrame, vendor_id: str, on: date) -> float | None:
+    sel = rounds.filter((pl.col("vendor_id") == vendor_id) & (pl.col("announced_on") <= on)
+                        & pl.col("post_money_valuation_usd").is_not_null()).sort("announced_on")
+    return None if sel.is_empty() else float(sel["post_money_valuation_usd"][-1])
+
+
+def evaluate(claim: dict, on: date, prices_on: Callable[[date], pl.DataFrame], rounds: pl.DataFrame,
+             config: Config, complete: bool = True) -> dict:
+    """Recompute one claim on date `on`: computed value, error, status, operands and a sentence."""
+    tol = claim["tolerance"] or config.quality.claim_tolerance.get(claim["metric"], 0.05)
+    factor = config.quality.claim_imprecise_factor
+    metric, stated, comparison = claim["metric"], claim["stated_value"], claim["comparison"] or "equal"
+    profile_name = config.default_profile
+    profile = config.profiles[profile_name]
+    operands: dict = {}
+    if metric in ("price_ratio", "switch_saving"):
+        prices = prices_on(on)
+        subject, reference = _price(prices, claim["subject"]), _price(prices, claim["reference"])
+        keys = ("input_usd_per_mtok", "output_usd_per_mtok", "cache_read_usd_per_mtok")
+        operands = {"subject": claim["subject"], "reference": claim["reference"],
+                    **{f"subject_{k}": (subject or {}).get(k) for k in keys[:2]},
+                    **{f"reference_{k}": (reference or {}).get(k) for k in keys[:2]}}
+        if not subject or not reference:
+            return {"computed_value": None, "relative_error": None, "status": "unverifiable", "operands": operands,
+                    "detail": f"no catalog price on {on} for {claim['subject'] if not subject else claim['reference']}"}
+        unpriced = [m for m, p in ((claim["subject"], subject), (claim["reference"], reference))
+                    if p["input_usd_per_mtok"] is None or p["output_usd_per_mtok"] is None]
+        if unpriced or not (reference["input_usd_per_mtok"] > 0 and reference["output_usd_per_mtok"] > 0):
+            return {"computed_value": None, "relative_error": None, "status": "unverifiable", "operands": operands,
+                    "detail": f"no positive input and output price on {on} for {unpriced[0] if unpriced else claim['reference']}"}
+        pair = pl.DataFrame([{**{k: subject[k] for k in keys}, **{f"r_{k}": reference[k] for k in keys}}],
+                            schema={k: pl.Float64 for k in (*keys, *(f"r_{k}" for k in keys))})
+        ratios = {
+            "input": subject["input_usd_per_mtok"] / reference["input_usd_per_mtok"],
+            "output": subject["output_usd_per_mtok"] / reference["output_usd_per_mtok"],
+            "blended": pair.select(blended(profile) / blended(profile, "r_input_usd_per_mtok", "r_output_usd_per_mtok",
+                                                                      "r_cache_read_usd_per_mtok")).item(),
+        }
+        operands |= {f"{k}_ratio": v for k, v in ratios.items()} | {"profile": profile_name}
+        if metric == "switch_saving":
+            computed = 1 - ratios["blended"]
+            status, error = judge(stated, computed, comparison, tol, factor)
+            return {"computed_value": computed, "relative_error": error, "status": status, "operands": operands,
+                    "detail": f"moving from {claim['reference']} to {claim['subject']} saves {computed:.1%} on the "
+                              f"{profile_name} workload (stated {'at least ' if comparison == 'at_least' else ''}{stated:.0%})"}
+        if claim["price_component"]:
+            component = claim["price_component"]
+            computed = ratios[component]
+            status, error = judge(stated, computed, comparison, tol, factor)
+            return {"computed_value": computed, "relative_error": error, "status": status, "operands": operands,
+                    "detail": f"{component} price ratio {_fraction(computed)} against stated {_fraction(stated)}"}
+        verdicts = {c: judge(stated, ratios[c], comparison, tol, factor) for c in ("input", "output")}
+        best = min(verdicts, key=lambda c: (STATUS_ORDER.index(verdicts[c][0]), abs(verdicts[c][1] or 0)))
+        holds = [c for c, (s, _) in verdicts.items() if s == "confirmed"]
+        status = "confirmed" if len(holds) == 2 else "imprecise" if holds else verdicts[best][0]
+        text = ", ".join(f"{c} {_fraction(ratios[c])}" for c in ("input", "output"))
+        which = (f"true of the {holds[0]} price only" if len(holds) == 1 else
+                 "true of both prices" if len(holds) == 2 else "true of neither price")
+        return {"computed_value": ratios[best], "relative_error": verdicts[best][1], "status": status,
+                "operands": operands, "detail": f"the claim names no price: {text}; {which}"}
+    if metric == "total_funding_usd":
+        computed = _funding_total(rounds, claim["subject"], on)
+        operands = {"rounds_total_usd": computed, "on": on.isoformat(), "rounds_complete": complete}
+        detail = "sum of the recorded rounds (secondary sales excluded)"
+        if not complete and computed is not None and not (comparison == "at_least" and computed >= stated):
+            # A sum over a partial list of rounds is a lower bound: it can confirm an
+            # "at least" claim, never contradict a claim.
+            return {"computed_value": computed, "relative_error": None, "status": "unverifiable", "operands": operands,
+                    "detail": f"{detail}: {computed / 1e9:.3f}B, but the round list is incomplete"}
+    elif metric == "post_money_valuation_usd":
+        computed = _valuation(rounds, claim["subject"], on)
+        operands = {"latest_post_money_usd": computed, "on": on.isoformat()}
+        detail = "latest recorded post-money valuation, in USD at the cited rate"
+    else:  # pragma: no cover - the schema admits no other metric
+        raise ValueError(metric)
+    status, error = judge(stated, computed, comparison, tol, factor)
+    if computed is not None:
+        detail += f": {computed / 1e9:.3f}B against stated {'at least ' if comparison == 'at_least' else ''}{stated / 1e9:.3f}B"
+    return {"computed_value": computed, "relative_error": error, "status": status, "operands": operands, "detail": detail}
+
+
+def audit(claims: pl.DataFrame, as_of: date, prices_on: Callable[[date], pl.DataFrame], rounds: pl.DataFrame,
+          config: Config, complete_vendors: set[str] | frozenset[str] = frozenset()) -> pl.DataFrame:
+    """The claims made by `as_of`, each judged on its own date and on `as_of`. Funding sums are
+    only conclusive for vendors in `complete_vendors` (their round list is complete)."""
+    rows = []
+    for claim in claims.filter(pl.col("source_as_of") <= as_of).sort("vendor_id", "claim_id").to_dicts():
+        complete = claim["subject"] in complete_vendors
+        then = evaluate(claim, claim["source_as_of"], prices_on, rounds, config, complete)
+        now = evaluate(claim, as_of, prices_on, rounds, config, complete)
+        rows.append({
+            "as_of": as_of, "claim_id": claim["claim_id"], "vendor_id": claim["vendor_id"], "claim_text": claim["claim_text"],
+            "metric": claim["metric"], "price_component": claim["price_component"], "comparison": claim["comparison"],
+            "subject": claim["subject"], "reference": claim["reference"], "stated_value": claim["stated_value"],
+            "evaluated_on": claim["source_as_of"], "computed_value": then["computed_value"],
+            "relative_error": then["relative_error"], "status": then["status"], "detail": then["detail"],
+            "operands": json.dumps(then["operands"], default=str),
+            "current_value": now["computed_value"], "current_status": now["status"], "current_detail": now["detail"],
+            "source_id": claim["source_id"],
+        })
+    schema = {"as_of": pl.Date, "claim_id": pl.String, "vendor_id": pl.String, "claim_text": pl.String, "metric": pl.String,
+              "price_component": pl.String, "comparison": pl.String, "subject": pl.String, "reference": pl.String,
+              "stated_value": pl.Float64, "evaluated_on": pl.Date, "computed_value": pl.Float64,
+              "relative_error": pl.Float64, "status": pl.String, "detail": pl.String, "operands": pl.String,
+              "current_value": pl.Float64, "current_status": pl.String, "current_detail": pl.String, "source_id": pl.String}
+    return pl.DataFrame(rows, schema=schema)

@@ -1,0 +1,146 @@
+"""Price metrics: prices in force on a date, workload blends, ratios, ranks and price changes.
+
+Units: prices in USD per million tokens (USD/Mtok); monthly costs in USD; ratios and shares
+are plain numbers (0.16 = 16%).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import polars as pl
+
+from flows.config import Profile
+
+PRICE_COLUMNS = ("input_usd_per_mtok", "output_usd_per_mtok", "cache_read_usd_per_mtok")
+# Windows of the price-change metrics, in days.
+WINDOWS = (90, 365)
+
+
+def in_force(history: pl.LazyFrame, on: date) -> pl.LazyFrame:
+    """Price periods in force on `on`: valid_from <= on < valid_to (NULL bounds are open)."""
+    return history.filter(
+        (pl.col("valid_from").is_null() | (pl.col("valid_from") <= on))
+        & (pl.col("valid_to").is_null() | (pl.col("valid_to") > on))
+    )
+
+
+def model_prices(refs: pl.LazyFrame, history: pl.LazyFrame, on: date) -> pl.LazyFrame:
+    """Each curated model's price on `on`, from its first catalog reference that prices it then.
+
+    refs: model_id, ref_order, source, provider_id (nullable), catalog_model_id.
+    """
+    current = in_force(history, on).filter(
+        pl.col("input_usd_per_mtok").is_not_null() | pl.col("output_usd_per_mtok").is_not_null())
+    joined = refs.join(
+        current.select("source", pl.col("provider_id").alias("price_provider_id"),
+                       pl.col("model_id").alias("catalog_model_id"), "valid_from", *PRICE_COLUMNS),
+        on=["source", "catalog_model_id"], how="inner",
+    ).filter(pl.col("provider_id").is_null() | (pl.col("provider_id") == pl.col("price_provider_id")))
+    return (joined.sort("model_id", "ref_order", "price_provider_id")
+            .group_by("model_id", maintain_order=True).first()
+            .select("model_id", pl.col("source").alias("price_source"), "price_provider_id",
+                    pl.col("catalog_model_id").alias("price_model_id"), pl.col("valid_from").alias("price_valid_from"),
+                    *PRICE_COLUMNS))
+
+
+def blended(profile: Profile, input_col: str = "input_usd_per_mtok", output_col: str = "output_usd_per_mtok",
+            cache_col: str = "cache_read_usd_per_mtok") -> pl.Expr:
+    """Blended USD/Mtok of traffic for a profile:
+    (input_share x ((1 - hit) x input + hit x cache_read) + output_share x output) / (input_share + output_share),
+    cache hits paying the input price when there is no cache-read price.
+    """
+    hit = profile.cache_hit_share
+    input_effective = (1 - hit) * pl.col(input_col) + hit * pl.coalesce(pl.col(cache_col), pl.col(input_col))
+    return (profile.input * input_effective + profile.output * pl.col(output_col)) / (profile.input + profile.output)
+
+
+def monthly_cost(blended_usd_per_mtok: pl.Expr, monthly_tokens: int) -> pl.Expr:
+    """USD a month for `monthly_tokens` tokens of traffic at a blended price."""
+    return blended_usd_per_mtok * (monthly_tokens / 1_000_000)
+
+
+def comparisons(prices: pl.DataFrame, references: list[str], profiles: dict[str, Profile],
+                monthly_tokens: int) -> pl.DataFrame:
+    """Every priced model against every reference model, for every workload profile.
+
+    input_ratio = model input / reference input (same for output, blended);
+    switch_saving = 1 - blended_ratio: the share of cost saved by moving from the reference.
+    """
+    priced = prices.filter(pl.col("input_usd_per_mtok").is_not_null() & pl.col("output_usd_per_mtok").is_not_null())
+    ref = priced.filter(pl.col("model_id").is_in(references)).select(
+        pl.col("model_id").alias("reference_model_id"),
+        *[pl.col(c).alias(f"reference_{c}") for c in PRICE_COLUMNS])
+    frames = []
+    for name, profile in profiles.items():
+        frames.append(
+            priced.join(ref, how="cross").with_columns(
+                pl.lit(name).alias("profile"),
+                blended(profile).alias("blended_usd_per_mtok"),
+                blended(profile, "reference_input_usd_per_mtok", "reference_output_usd_per_mtok",
+                        "reference_cache_read_usd_per_mtok").alias("reference_blended_usd_per_mtok"),
+            )
+        )
+    out = pl.concat(frames) if frames else priced.clear()
+    return out.with_columns(
+        (pl.col("input_usd_per_mtok") / pl.col("reference_input_usd_per_mtok")).alias("input_ratio"),
+        (pl.col("output_usd_per_mtok") / pl.col("reference_output_usd_per_mtok")).alias("output_ratio"),
+        (pl.col("blended_usd_per_mtok") / pl.col("reference_blended_usd_per_mtok")).alias("blended_ratio"),
+        monthly_cost(pl.col("blended_usd_per_mtok"), monthly_tokens).alias("monthly_cost_usd"),
+        monthly_cost(pl.col("reference_blended_usd_per_mtok"), monthly_tokens).alias("reference_monthly_cost_usd"),
+    ).with_columns((1 - pl.col("blended_ratio")).alias("switch_saving"))
+
+
+def class_ranks(prices: pl.DataFrame, profile: Profile) -> pl.DataFrame:
+    """Rank (1 = cheapest) and percentile (0 = cheapest, 1 = dearest) of each model's blended
+    price among curated models of the same class."""
+    ranked = prices.filter(pl.col("input_usd_per_mtok").is_not_null() & pl.col("output_usd_per_mtok").is_not_null())
+    ranked = ranked.with_columns(blended(profile).alias("rank_blended_usd_per_mtok"))
+    return ranked.with_columns(
+        pl.col("rank_blended_usd_per_mtok").rank("min").over("model_class").cast(pl.Int64).alias("class_rank"),
+        pl.len().over("model_class").cast(pl.Int64).alias("class_size"),
+    ).with_columns(
+        pl.when(pl.col("class_size") > 1)
+        .then((pl.col("class_rank") - 1) / (pl.col("class_size") - 1))
+        .otherwise(0.0).alias("class_percentile")
+    ).select("model_id", "rank_blended_usd_per_mtok", "class_rank", "class_size", "class_percentile")
+
+
+def is_alias() -> pl.Expr:
+    """Catalog ids such as `mistral-medium-latest` name whichever model is current: a new price
+    there usually means the alias moved to another model, not that a list price changed."""
+    return pl.col("model_id").str.contains(r"(?i)(^|[-_./:])latest($|[-_./:])")
+
+
+def price_changes(history: pl.LazyFrame, on: date, windows: tuple[int, ...] = WINDOWS) -> pl.LazyFrame:
+    """Per catalog model: relative change of input and output price over each window
+    (price on `on` / price `days` earlier - 1), and the number of list-price cuts and increases
+    (a period starting in (on - days, on] whose input or output price is lower / higher than the
+    period before it)."""
+    keys = ["source", "provider_id", "model_id"]
+    now = in_force(history, on).select(*keys, "input_usd_per_mtok", "output_usd_per_mtok")
+    ordered = history.sort(*keys, "valid_from", nulls_last=False).with_columns(
+        pl.col("input_usd_per_mtok").shift(1).over(keys).alias("previous_input"),
+        pl.col("output_usd_per_mtok").shift(1).over(keys).alias("previous_output"),
+        pl.col("valid_to").shift(1).over(keys).alias("previous_valid_to"),
+    ).filter(pl.col("previous_valid_to") == pl.col("valid_from"))
+    out = now
+    for days in windows:
+        start = on - timedelta(days=days)
+        then = in_force(history, start).select(
+            *keys, pl.col("input_usd_per_mtok").alias("input_then"), pl.col("output_usd_per_mtok").alias("output_then"))
+        moves = ordered.filter((pl.col("valid_from") > start) & (pl.col("valid_from") <= on))
+        cuts = (pl.col("input_usd_per_mtok") < pl.col("previous_input")) | (pl.col("output_usd_per_mtok") < pl.col("previous_output"))
+        rises = (pl.col("input_usd_per_mtok") > pl.col("previous_input")) | (pl.col("output_usd_per_mtok") > pl.col("previous_output"))
+        counts = moves.group_by(keys).agg(
+            cuts.sum().cast(pl.Int64).alias(f"price_cuts_{days}d"),
+            rises.sum().cast(pl.Int64).alias(f"price_increases_{days}d"))
+        out = (out.join(then, on=keys, how="left").join(counts, on=keys, how="left")
+               .with_columns(
+                   pl.when(pl.col("input_then") > 0).then(pl.col("input_usd_per_mtok") / pl.col("input_then") - 1)
+                   .alias(f"input_change_{days}d"),
+                   pl.when(pl.col("output_then") > 0).then(pl.col("output_usd_per_mtok") / pl.col("output_then") - 1)
+                   .alias(f"output_change_{days}d"),
+                   pl.col(f"price_cuts_{days}d").fill_null(0), pl.col(f"price_increases_{days}d").fill_null(0))
+               .drop("input_then", "output_then"))
+    return out

@@ -1,0 +1,23 @@
+"""Metrics stage: the Polars metric families, written back as marts."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.metrics import stage
+from flows.warehouse.store import connect_new
+
+
+@task(cache_policy=NO_CACHE, persist_result=False)
+def compute_metrics(build_path: str, run_id: str, as_of: date) -> dict[str, int]:
+    with connect_new(Path(build_path)) as con:
+        return stage.compute(con, run_id, as_of)
+
+
+@flow(name="metrics", flow_run_name="metrics {as_of}")
+def metrics(build_path: str, run_id: str, as_of: date) -> dict[str, int]:
+    return compute_metrics(build_path, run_id, as_of)

@@ -1,0 +1,1 @@
+"""Briefings: contexts from the warehouse, charts, HTML and PDF typesetting, publication."""

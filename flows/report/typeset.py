@@ -1,0 +1,179 @@
+"""HTML and PDF rendering: Jinja2 with autoescaping, WeasyPrint with a fetcher that only
+serves the report's own assets.
+
+WeasyPrint's default fetcher reads any local file and any URL (an `<img src=file:///etc/passwd>`
+in fact text would be embedded in the PDF). `AssetsOnlyFetcher` resolves every URL and refuses
+anything that is not a file under reports/assets/ or a `data:` URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import mimetypes
+import os
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+
+from flows.settings import REPORTS_DIR
+
+ASSETS_DIR = (REPORTS_DIR / "assets").resolve()
+TEMPLATES_DIR = REPORTS_DIR / "templates"
+
+
+class BlockedURL(ValueError):
+    """A URL outside the report's own assets."""
+
+
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class AssetsOnlyFetcher(URLFetcher):
+        def __init__(self, assets_dir: Path = ASSETS_DIR):
+            super().__init__(timeout=1, allowed_protocols={"file", "data"}, allow_redirects=False)
+            self.assets_dir = assets_dir.resolve()
+            self.blocked: list[str] = []
+
+        def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if path.is_relative_to(self.assets_dir) and path.is_file():
+                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": kind})
+            self.blocked.append(url[:200])
+            raise BlockedURL(f"blocked: {url[:200]}")
+
+    return AssetsOnlyFetcher
+
+
+def _half_up(value: float, digits: int) -> Decimal:
+    # Half away from zero, as the charts' number format rounds: $8,312.50 reads $8,313 everywhere.
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def _usd(value: float | None, digits: int = 2) -> str:
+    if value is None or not math.isfinite(value):
+        return "–"
+    v = abs(value)
+    sign = "-" if value < 0 else ""
+    if v >= 1e9:
+        return f"{sign}${_half_up(v / 1e9, digits):,}B"
+    if v >= 1e6:
+        return f"{sign}${_half_up(v / 1e6, 0):,}M"
+    return f"{sign}${_half_up(v, 0):,}"
+
+
+def _price(value: float | None) -> str:
+    """Two decimals, or three for a price set to a tenth of a cent ($0.125 stays $0.125, $0.2288
+    reads $0.23); four significant digits under $0.10."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    if value >= 0.1 or value == 0:
+        mills = value * 1000
+        exact_mills = abs(mills - round(mills)) < 1e-6 and round(mills) % 10 != 0
+        return f"${_half_up(value, 3 if exact_mills else 2):,}"
+    return f"${value:,.4g}"
+
+
+def _pct(value: float | None, digits: int = 0) -> str:
+    return "–" if value is None else f"{value:.{digits}%}"
+
+
+def _num(value: float | None, digits: int = 0) -> str:
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def _fdate(value: str | None, precision: str | None = "day") -> str:
+    """An ISO date cut to what is known of it: 2021 for a year, 2024-05 for a month."""
+    if not value:
+        return "–"
+    return value[:4] if precision == "year" else value[:7] if precision == "month" else value
+
+
+def _ratio(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.3f} (1/{1 / value:.2f})" if 0 < value < 1 else f"{value:.2f}x"
+
+
+class Citer:
+    """Numbers citation keys in the order a template first prints them."""
+
+    def __init__(self, sources: dict[str, dict[str, Any]]):
+        self.sources, self.order = sources, {}
+
+    def __call__(self, key: str | None) -> int | None:
+        if not key or key not in self.sources:
+            return None
+        return self.order.setdefault(key, len(self.order) + 1)
+
+    def listed(self) -> list[dict[str, Any]]:
+        return [self.sources[k] | {"n": n} for k, n in sorted(self.order.items(), key=lambda kv: kv[1])]
+
+
+@cache  # compiled templates are kept; the loader still reloads a template whose file changed
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,  # everything, whatever the template's extension
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True,
+    )
+    env.filters.update(usd=_usd, price=_price, pct=_pct, num=_num, ratio=_ratio, fdate=_fdate)
+    return env
+
+
+def render_html(template: str, context: dict[str, Any], page_size: str = "A4") -> str:
+    """Standalone HTML: the stylesheet and fonts are referenced from reports/assets."""
+    env = environment()
+    return env.get_template(template).render(**context, page_size=page_size, assets=ASSETS_DIR.as_uri())
+
+
+def context_digest(context: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(context, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def render_pdf(html: str, as_of: str, digest: str, archival: bool = False) -> tuple[bytes, list[str]]:
+    """PDF bytes, byte-identical for the same HTML and as-of date; returns the URLs it refused."""
+    import weasyprint
+
+    # fontTools stamps the current time into font subsets unless SOURCE_DATE_EPOCH is set.
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime.combine(date.fromisoformat(as_of), datetime.min.time(), UTC).timestamp()))
+    fetcher = _fetcher_class()()
+    document = weasyprint.HTML(string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=fetcher)
+    pdf = document.write_pdf(
+        pdf_identifier=digest[:32].encode(),
+        pdf_variant="pdf/a-3b" if archival else None,
+        uncompressed_pdf=False,
+    )
+    return pdf, fetcher.blocked
+
+
+def briefing_html(context: dict[str, Any], charts: dict[str, str | None], for_pdf: bool, page_size: str = "A4") -> str:
+    """One briefing's HTML: the screen version, or the one WeasyPrint lays out (`for_pdf`)."""
+    template = "vendor.html" if context["kind"] == "vendor" else "landscape.html"
+    return render_html(template, {**context, "charts": charts, "style": (ASSETS_DIR / "style.css").read_text(encoding="utf-8"),
+                                  "for_pdf": for_pdf, "cite": Citer(context["sources"])}, page_size)
+
+
+def render_briefing(context: dict[str, Any], charts: dict[str, str | None], options: dict[str, Any]) -> dict[str, bytes]:
+    """HTML and PDF for one briefing from plain data: what a render worker runs. This module
+    imports neither DuckDB nor Polars, so workers start quickly."""
+    out: dict[str, bytes] = {}
+    if "html" in options["formats"]:
+        out["html"] = briefing_html(context, charts, False, options["page_size"]).encode()
+    if "pdf" in options["formats"]:
+        html = briefing_html(context, charts, True, options["page_size"])
+        out["pdf"], blocked = render_pdf(html, context["as_of"], options["digest"], options["archival"])
+        out["blocked"] = json.dumps(blocked).encode()
+    return out
