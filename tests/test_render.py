@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from flows import formatting as fmt
 from flows.report import typeset as pdf
 from flows.report.stage import safe_name
 from flows.errors import VendorbriefError
@@ -145,11 +146,11 @@ def test_output_names_are_never_paths(name):
 
 
 def test_figures_round_half_up_as_the_charts_do():
-    assert [pdf._usd(v) for v in (8312.5, 7812.5, -118e6, 13.8e9, 3.168e9)] == ["$8,313", "$7,813", "-$118M", "$13.80B", "$3.17B"]
-    assert [pdf._price(v) for v in (0.125, 8.125, 0.2288, 0.4, 2, 0.015, 0)] == [
+    assert [fmt.usd(v) for v in (8312.5, 7812.5, -118e6, 13.8e9, 3.168e9)] == ["$8,313", "$7,813", "-$118M", "$13.80B", "$3.17B"]
+    assert [fmt.price(v) for v in (0.125, 8.125, 0.2288, 0.4, 2, 0.015, 0)] == [
         "$0.125", "$8.125", "$0.23", "$0.40", "$2.00", "$0.015", "$0.00"]
-    assert [pdf._fdate("2024-05-29", p) for p in ("day", "month", "year")] == ["2024-05-29", "2024-05", "2024"]
-    assert pdf._fdate(None, "day") == "–"
+    assert [fmt.fdate("2024-05-29", p) for p in ("day", "month", "year")] == ["2024-05-29", "2024-05", "2024"]
+    assert fmt.fdate(None, "day") == "–"
 
 
 def test_changed_only_keeps_a_briefing_whose_data_did_not_change(tmp_path):

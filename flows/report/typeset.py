@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import mimetypes
 import os
 from datetime import UTC, date, datetime
-from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 
+from flows import formatting as fmt
 from flows.settings import REPORTS_DIR
 
 ASSETS_DIR = (REPORTS_DIR / "assets").resolve()
@@ -56,56 +55,6 @@ def _fetcher_class():
     return AssetsOnlyFetcher
 
 
-def _half_up(value: float, digits: int) -> Decimal:
-    # Half away from zero, as the charts' number format rounds: $8,312.50 reads $8,313 everywhere.
-    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-
-
-def _usd(value: float | None, digits: int = 2) -> str:
-    if value is None or not math.isfinite(value):
-        return "–"
-    v = abs(value)
-    sign = "-" if value < 0 else ""
-    if v >= 1e9:
-        return f"{sign}${_half_up(v / 1e9, digits):,}B"
-    if v >= 1e6:
-        return f"{sign}${_half_up(v / 1e6, 0):,}M"
-    return f"{sign}${_half_up(v, 0):,}"
-
-
-def _price(value: float | None) -> str:
-    """Two decimals, or three for a price set to a tenth of a cent ($0.125 stays $0.125, $0.2288
-    reads $0.23); four significant digits under $0.10."""
-    if value is None or not math.isfinite(value):
-        return "–"
-    if value >= 0.1 or value == 0:
-        mills = value * 1000
-        exact_mills = abs(mills - round(mills)) < 1e-6 and round(mills) % 10 != 0
-        return f"${_half_up(value, 3 if exact_mills else 2):,}"
-    return f"${value:,.4g}"
-
-
-def _pct(value: float | None, digits: int = 0) -> str:
-    return "–" if value is None else f"{value:.{digits}%}"
-
-
-def _num(value: float | None, digits: int = 0) -> str:
-    return "–" if value is None else f"{value:,.{digits}f}"
-
-
-def _fdate(value: str | None, precision: str | None = "day") -> str:
-    """An ISO date cut to what is known of it: 2021 for a year, 2024-05 for a month."""
-    if not value:
-        return "–"
-    return value[:4] if precision == "year" else value[:7] if precision == "month" else value
-
-
-def _ratio(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.3f} (1/{1 / value:.2f})" if 0 < value < 1 else f"{value:.2f}x"
-
-
 class Citer:
     """Numbers citation keys in the order a template first prints them."""
 
@@ -129,7 +78,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True,
     )
-    env.filters.update(usd=_usd, price=_price, pct=_pct, num=_num, ratio=_ratio, fdate=_fdate)
+    env.filters.update(usd=fmt.usd, price=fmt.price, pct=fmt.pct, num=fmt.num, ratio=fmt.ratio, fdate=fmt.fdate)
     return env
 
 
