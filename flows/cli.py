@@ -209,18 +209,9 @@ def validate(
 
 
 def _quality_report(con, outcome, as_of: date, out_dir: Path) -> Path:
-    from flows.quality import suites as quality
-    from flows.report import typeset as pdf
-    from flows.settings import REPORTS_DIR
+    from flows.report.stage import quality_page_html
 
-    suites = []
-    for s in quality.load_suites():
-        mine = [r for r in outcome.results if r["suite"] == s.name]
-        suites.append({"name": s.name, "policy_note": s.policy_note, "count": len(mine), "failed": sum(not r["success"] for r in mine)})
-    html = pdf.render_html("data_quality.html", {
-        "run_id": "check", "as_of": as_of.isoformat(), "summary": outcome.summary(), "results": outcome.results,
-        "quarantined": outcome.quarantined, "suites": suites, "for_pdf": False,
-        "style": (REPORTS_DIR / "assets" / "style.css").read_text(encoding="utf-8")}, "A4")
+    html = quality_page_html("check", as_of, outcome.results, outcome.quarantined)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "data-quality-check.html"
     tmp = path.with_name(f".{path.name}.tmp")

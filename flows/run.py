@@ -4,6 +4,9 @@
 stage as a flow; `PlainRunner` calls the same stage functions directly (tests, benchmarks).
 Stages whose inputs did not change since the last successful run are skipped: the build then
 starts from a copy of the published warehouse, which already holds their results.
+
+The stages are declared once, in `STAGE_LIST` (name, the fingerprints it reads, what it runs);
+`STAGES` and `STAGE_INPUTS` are derived from it, and `timed` measures every step.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import hashlib
 import json
 import shutil
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,19 +29,11 @@ from flows.errors import InputError, VendorbriefError
 from flows.sources.fingerprints import fingerprints
 from flows.settings import SOURCES_DIR
 
-STAGES = ("ingest", "transform", "validate", "metrics", "render")
-# Which fingerprints each stage reads (a stage also reruns when any earlier stage ran).
-STAGE_INPUTS = {
-    "ingest": ("code", "facts", "genai_prices", "sql", "litellm"),
-    "transform": ("as_of",),
-    "validate": ("expectations", "config"),
-    "metrics": ("config",),
-    "render": ("templates", "config", "vendors", "formats", "peers", "profile", "page"),
-}
-
 
 @dataclass
 class RunParams:
+    """What a run is asked to do: the edition date, where the warehouse and the briefings go, which vendors, peers,
+    workload profile, formats and page, and an optional LiteLLM snapshot to add (path or URL, with its as-of date)."""
     as_of: date
     warehouse: Path
     out_dir: Path
@@ -58,6 +55,8 @@ class RunParams:
 
 @dataclass
 class RunSummary:
+    """What a run did: stages run and skipped, seconds per stage (`timings`), row counts, the data-quality
+    summary, briefings rendered or kept, files published and the edition's count of price changes."""
     run_id: str
     as_of: date
     warehouse: Path
@@ -73,20 +72,38 @@ class RunSummary:
     price_changes: int = 0
 
     def as_dict(self) -> dict[str, Any]:
+        """The summary as JSON-safe values (dates and paths as strings)."""
         return json.loads(json.dumps(asdict(self), default=str))
 
 
 class StageRunner(Protocol):
-    def fetch_snapshot(self, source: str) -> bytes: ...
+    """Runs each stage on the build file at `build_path`: PlainRunner calls the stage functions, the Prefect
+    runner (flows/orchestration/pipeline.py) their flows. Each returns the stage's counts or summary as a dict."""
+
+    def fetch_snapshot(self, source: str) -> bytes:
+        """The bytes of a LiteLLM cost map at `source` (a path or an http(s) URL)."""
+
     def ingest(self, build_path: str, extra_snapshot: str | None, extra_as_of: date | None, sources_dir: str,
-               extra_source: str | None) -> dict: ...
-    def transform(self, build_path: str) -> dict: ...
-    def validate(self, build_path: str, run_id: str, as_of: date, phase: str) -> dict: ...
-    def metrics(self, build_path: str, run_id: str, as_of: date) -> dict: ...
-    def render(self, build_path: str, out_dir: str, run_id: str, params: dict) -> dict: ...
+               extra_source: str | None) -> dict:
+        """Load the sources into a new build and build the SQL layers; returns rows per table."""
+
+    def transform(self, build_path: str) -> dict:
+        """Rebuild the as-of dependent layers (build step `transform`); returns rows per table."""
+
+    def validate(self, build_path: str, run_id: str, as_of: date, phase: str) -> dict:
+        """Run the suites of one phase ("data" or "metrics") on the build; returns the data-quality
+        summary. Raises QualityGateError when an error-severity expectation failed."""
+
+    def metrics(self, build_path: str, run_id: str, as_of: date, profile: str | None) -> dict:
+        """Compute and write the metric marts for `profile` (None: the default); returns rows per
+        mart and price_changes."""
+
+    def render(self, build_path: str, out_dir: str, run_id: str, params: dict) -> dict:
+        """Render the briefings into `out_dir`; returns {rendered, skipped} vendor ids."""
 
 
 def known_vendor_ids(sources_dir: Path = SOURCES_DIR) -> list[str]:
+    """The vendor ids of `sources_dir` (one vendors/<id>.yaml each), sorted."""
     return sorted(p.stem for p in (sources_dir / "vendors").glob("*.yaml"))
 
 
@@ -125,42 +142,140 @@ def _previous_run(target: Path) -> dict[str, Any] | None:
     except duckdb.Error as exc:
         raise VendorbriefError(f"{target}: cannot open the published warehouse ({exc})") from exc
     try:
-        row = warehouse.first_row(con, """
-            select run_id, as_of, input_hashes from history.pipeline_runs
-            where status = 'success' order by finished_at desc limit 1""")
-    except duckdb.Error:
-        return None
+        rows = warehouse.run_file(con, "reads/last_successful_run.sql")
+    except VendorbriefError as exc:
+        if isinstance(exc.__cause__, duckdb.Error):
+            return None  # not a warehouse of ours (no run history): plan a full run
+        raise
     finally:
         con.close()
-    return None if row is None else {"run_id": row[0], "as_of": row[1], "hashes": dict(row[2] or {})}
+    return {"run_id": rows[0][0], "as_of": rows[0][1], "hashes": dict(rows[0][2] or {})} if rows else None
 
 
 def plan(hashes: dict[str, str], previous: dict[str, Any] | None, p: RunParams) -> list[str]:
-    """The stages to run: those whose inputs changed, and validate and metrics after new data.
+    """The stages to run, in STAGES order: a stage runs when one of its inputs changed (every one
+    on a first or `full` run) or an earlier stage runs; render runs whenever the run renders, and
+    decides per vendor whether a briefing changed.
 
-    A fresh ingest always rebuilds the transform; validation brings the metrics (their suites
-    are part of it); render always runs and decides per vendor whether its briefing changed.
+    So a fresh ingest rebuilds the transform, validation brings the metrics (the metric suites are
+    part of it), and new metrics (another profile) come without revalidating the data.
     """
-    if p.full or previous is None:
-        todo = ["ingest", "transform", "validate", "metrics"]
-    else:
-        before = previous["hashes"]
-        changed = {s for s in STAGES if any(hashes.get(k) != before.get(k) for k in STAGE_INPUTS[s])}
-        todo = ["ingest", "transform"] if "ingest" in changed else ["transform"] if "transform" in changed else []
-        todo += [s for s in ("validate", "metrics") if todo or s in changed]
-        if "validate" in todo and "metrics" not in todo:
-            todo.append("metrics")  # changed suites include the metric suites, which check the metrics
-    return todo + (["render"] if p.render else [])
+    before = previous["hashes"] if previous is not None and not p.full else None
+    todo: list[str] = []
+    for stage in STAGES:
+        if stage == RENDER:
+            continue
+        changed = before is None or any(hashes.get(k) != before.get(k) for k in STAGE_INPUTS[stage])
+        if changed or todo:
+            todo.append(stage)
+    return todo + ([RENDER] if p.render else [])
+
+
+@contextmanager
+def timed(timings: dict[str, float], key: str) -> Iterator[None]:
+    """Add the seconds the block takes to timings[key] (rounded to the millisecond); a block that
+    raises records nothing."""
+    t0 = time.perf_counter()
+    yield
+    timings[key] = round(timings.get(key, 0) + time.perf_counter() - t0, 3)
+
+
+@dataclass
+class _Run:
+    """One run's state, as the stage steps share it."""
+    params: RunParams
+    runner: StageRunner
+    summary: RunSummary
+    build: warehouse.Build
+    todo: list[str]
+    previous: dict[str, Any] | None
+    staging_out: Path | None = None
+    extra_path: Path | None = None
+
+    @property
+    def path(self) -> str:
+        """The build file's path, as the runners take it."""
+        return str(self.build.path)
+
+
+def _ingest(r: _Run) -> None:
+    with timed(r.summary.timings, "ingest"):
+        r.summary.counts = r.runner.ingest(r.path, str(r.extra_path) if r.extra_path else None, r.params.litellm_as_of,
+                                           str(r.params.sources_dir), r.params.litellm_source)
+
+
+def _transform(r: _Run) -> None:
+    if "ingest" in r.todo:
+        return  # the ingest stage builds the transform itself
+    with timed(r.summary.timings, "transform"):
+        r.summary.counts = r.runner.transform(r.path)
+
+
+def _validate(r: _Run) -> None:
+    with timed(r.summary.timings, "validate"):
+        r.summary.quality = r.runner.validate(r.path, r.summary.run_id, r.params.as_of, "data")
+
+
+def _keep_validation(r: _Run) -> None:
+    r.summary.quality = _carry_quality(r.build, r.previous, data_only="metrics" in r.todo)
+
+
+def _metrics(r: _Run) -> None:
+    with timed(r.summary.timings, "metrics"):
+        m = r.runner.metrics(r.path, r.summary.run_id, r.params.as_of, r.params.profile)
+        r.summary.price_changes = m.get("price_changes", 0)
+    with timed(r.summary.timings, "validate"):  # the metric suites check what the metrics wrote
+        checked = r.runner.validate(r.path, r.summary.run_id, r.params.as_of, "metrics")
+        r.summary.quality = {k: r.summary.quality.get(k, 0) + v for k, v in checked.items()}
+
+
+def _render(r: _Run) -> None:
+    with timed(r.summary.timings, "render"):
+        r.staging_out = r.params.out_dir / f".staging-{r.summary.run_id}"
+        out = r.runner.render(r.path, str(r.staging_out), r.summary.run_id, _render_params(r.params))
+        r.summary.rendered, r.summary.render_skipped = out["rendered"], out["skipped"]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A pipeline stage: its name, the input fingerprints it reads, the step it runs, and what a run does
+    instead when the plan skips it."""
+    name: str
+    # Which fingerprints the stage reads (a stage also reruns when any earlier stage runs).
+    inputs: tuple[str, ...]
+    run: Callable[[_Run], None]
+    # What a run does instead when the plan skips the stage.
+    skipped: Callable[[_Run], None] | None = None
+
+
+# The stages, in the order a run executes them: the one place they are listed.
+STAGE_LIST = (
+    Stage("ingest", ("code", "facts", "genai_prices", "sql", "litellm"), _ingest),
+    Stage("transform", ("as_of",), _transform),
+    # Skipped, the last validation's findings stand for this run.
+    Stage("validate", ("expectations", "config"), _validate, skipped=_keep_validation),
+    Stage("metrics", ("config", "profile"), _metrics),
+    Stage("render", ("templates", "config", "vendors", "formats", "peers", "profile", "page"), _render),
+)
+STAGES = tuple(s.name for s in STAGE_LIST)
+STAGE_INPUTS = {s.name: s.inputs for s in STAGE_LIST}
+RENDER = "render"
 
 
 def execute(p: RunParams, runner: StageRunner) -> RunSummary:
+    """One run: check the parameters, take the warehouse's lock, plan, build, run the planned
+    stages, then publish the warehouse and the briefings. Returns the run's summary.
+
+    Raises InputError for parameters that name unknown things, RunLockedError when another run
+    holds the warehouse, QualityGateError when an error-severity expectation failed, and whatever
+    a stage raised; a failed run publishes nothing and is journaled beside the warehouse."""
     check_params(p)
     run_id = warehouse.new_run_id()
     summary = RunSummary(run_id=run_id, as_of=p.as_of, warehouse=p.warehouse)
     t_start = time.perf_counter()
     with warehouse.run_lock(p.warehouse, p.lock_wait_seconds):
         build: warehouse.Build | None = None
-        staging_out: Path | None = None
+        run: _Run | None = None
         extra_path: Path | None = None
         started_at = datetime.now(UTC)
         _remove_leftovers(p)
@@ -168,9 +283,8 @@ def execute(p: RunParams, runner: StageRunner) -> RunSummary:
             hashes = fingerprints(p.sources_dir)
             hashes["litellm"] = _bundled_litellm_hash(p.sources_dir)
             if p.litellm_source:
-                t0 = time.perf_counter()
-                raw = _fetch(runner, p.litellm_source)
-                summary.timings["fetch"] = round(time.perf_counter() - t0, 3)
+                with timed(summary.timings, "fetch"):
+                    raw = _fetch(runner, p.litellm_source)
                 extra_path = p.warehouse.with_name(f".{p.warehouse.name}.snapshot-{run_id}")
                 extra_path.write_bytes(raw)
                 hashes["litellm"] = hashlib.sha256((hashes["litellm"] + hashlib.sha256(raw).hexdigest()).encode()).hexdigest()[:16]
@@ -182,50 +296,26 @@ def execute(p: RunParams, runner: StageRunner) -> RunSummary:
             summary.stages_run = list(todo)
             summary.stages_skipped = [s for s in STAGES if s not in todo]
             build = _start(p, run_id, todo)
-            if "ingest" in todo:
-                t0 = time.perf_counter()
-                summary.counts = runner.ingest(str(build.path), str(extra_path) if extra_path else None, p.litellm_as_of,
-                                               str(p.sources_dir), p.litellm_source)
-                summary.timings["ingest"] = round(time.perf_counter() - t0, 3)
-            elif "transform" in todo:
-                t0 = time.perf_counter()
-                summary.counts = runner.transform(str(build.path))
-                summary.timings["transform"] = round(time.perf_counter() - t0, 3)
-            if "validate" in todo:
-                t0 = time.perf_counter()
-                summary.quality = runner.validate(str(build.path), run_id, p.as_of, "data")
-                summary.timings["validate"] = round(time.perf_counter() - t0, 3)
-            else:
-                summary.quality = _carry_quality(build, previous, data_only="metrics" in todo)
-            if "metrics" in todo:
-                t0 = time.perf_counter()
-                m = runner.metrics(str(build.path), run_id, p.as_of)
-                summary.price_changes = m.get("price_changes", 0)
-                summary.timings["metrics"] = round(time.perf_counter() - t0, 3)
-                t0 = time.perf_counter()
-                checked = runner.validate(str(build.path), run_id, p.as_of, "metrics")
-                summary.quality = {k: summary.quality.get(k, 0) + v for k, v in checked.items()}
-                summary.timings["validate"] = round(summary.timings.get("validate", 0) + time.perf_counter() - t0, 3)
-            if "render" in todo:
-                t0 = time.perf_counter()
-                staging_out = p.out_dir / f".staging-{run_id}"
-                r = runner.render(str(build.path), str(staging_out), run_id, _render_params(p))
-                summary.rendered, summary.render_skipped = r["rendered"], r["skipped"]
-                summary.timings["render"] = round(time.perf_counter() - t0, 3)
+            run = _Run(p, runner, summary, build, todo, previous, extra_path=extra_path)
+            for stage in STAGE_LIST:
+                if stage.name in todo:
+                    stage.run(run)
+                elif stage.skipped is not None:
+                    stage.skipped(run)
             summary.status = "success"
             summary.timings["total"] = round(time.perf_counter() - t_start, 3)
             warehouse.record_run(build, "success", todo, summary.stages_skipped, hashes,
                                  json.dumps({"timings": summary.timings, "rendered": summary.rendered}))
             warehouse.publish(build)
-            if staging_out is not None:
+            if run.staging_out is not None:
                 from flows.report.publish import publish_reports
-                summary.files = publish_reports(staging_out, p.out_dir, p.as_of)
+                summary.files = publish_reports(run.staging_out, p.out_dir, p.as_of)
             return summary
         except BaseException as exc:
             if build is not None:
                 warehouse.abandon(build)
-            if staging_out is not None:
-                shutil.rmtree(staging_out, ignore_errors=True)
+            if run is not None and run.staging_out is not None:
+                shutil.rmtree(run.staging_out, ignore_errors=True)
             warehouse.journal_failure(p.warehouse, run_id, p.as_of, started_at, p.vendors or [],
                                       f"{type(exc).__name__}: {exc}")
             raise
@@ -277,21 +367,11 @@ def _carry_quality(build: warehouse.Build, previous: dict[str, Any] | None, data
     from flows.quality.suites import load_suites
 
     skip = [s.name for s in load_suites() if data_only and s.phase == "metrics"]
-    build.con.execute("""
-        insert into history.dq_results
-        select ? as run_id, * exclude (run_id) from history.dq_results
-        where run_id = ? and not list_contains(?, suite)""", [build.run_id, previous["run_id"], skip])
-    build.con.execute("""
-        insert into history.dq_quarantine
-        select ? as run_id, * exclude (run_id) from history.dq_quarantine where run_id = ?""",
-                      [build.run_id, previous["run_id"]])
-    quarantined = warehouse.first_row(build.con, "select count(*) from history.dq_quarantine where run_id = ?",
-                                      [build.run_id])[0]
-    row = warehouse.first_row(build.con, """
-        select count(*) filter (where not success and severity = 'error'),
-               count(*) filter (where not success and severity = 'warning'), count(*)
-        from history.dq_results where run_id = ?""", [build.run_id])
-    return {"errors": row[0], "warnings": row[1], "expectations": row[2], "quarantined_rows": quarantined,
+    ids = {"run_id": build.run_id, "previous_run_id": previous["run_id"], "skipped_suites": skip}
+    warehouse.run_file(build.con, "history/carry/dq_results.sql", ids)
+    warehouse.run_file(build.con, "history/carry/dq_quarantine.sql", ids)
+    [(errors, warnings, expectations, quarantined)] = warehouse.run_file(build.con, "reads/quality_summary.sql", ids)
+    return {"errors": errors, "warnings": warnings, "expectations": expectations, "quarantined_rows": quarantined,
             "carried_from": previous["run_id"]}
 
 
@@ -308,12 +388,14 @@ class PlainRunner:
         self.workers = workers
 
     def fetch_snapshot(self, source: str) -> bytes:
+        """The bytes of a LiteLLM cost map at `source` (a path or an http(s) URL)."""
         from flows.sources import litellm_catalog
 
         return litellm_catalog.read_source(source)
 
     def ingest(self, build_path: str, extra_snapshot: str | None, extra_as_of: date | None, sources_dir: str,
                extra_source: str | None) -> dict:
+        """Load the sources into a new build and build the SQL layers; returns rows per table."""
         from flows.warehouse import load as ingest
         from flows.sources import litellm_catalog
 
@@ -323,6 +405,7 @@ class PlainRunner:
             return counts | ingest.table_counts(con)
 
     def transform(self, build_path: str) -> dict:
+        """Rebuild the as-of dependent layers (build step `transform`); returns rows per table."""
         from flows.warehouse import load as ingest
 
         with warehouse.connect_new(Path(build_path)) as con:
@@ -330,18 +413,22 @@ class PlainRunner:
             return ingest.table_counts(con)
 
     def validate(self, build_path: str, run_id: str, as_of: date, phase: str) -> dict:
+        """Run the suites of one phase ("data" or "metrics") on the build; returns the data-quality summary.
+        Raises QualityGateError when an error-severity expectation failed."""
         from flows.quality import suites as quality
 
         with warehouse.connect_new(Path(build_path)) as con:
             return quality.validate_build(con, run_id, as_of, phase)
 
-    def metrics(self, build_path: str, run_id: str, as_of: date) -> dict:
+    def metrics(self, build_path: str, run_id: str, as_of: date, profile: str | None = None) -> dict:
+        """Compute and write the metric marts for `profile` (None: the default); returns rows per mart and price_changes."""
         from flows.metrics import stage
 
         with warehouse.connect_new(Path(build_path)) as con:
-            return stage.compute(con, run_id, as_of)
+            return stage.run(con, run_id, as_of, profile=profile)
 
     def render(self, build_path: str, out_dir: str, run_id: str, params: dict) -> dict:
+        """Render the briefings into `out_dir`; returns {rendered, skipped} vendor ids."""
         from flows.report import stage as render
 
         with warehouse.connect_new(Path(build_path)) as con:

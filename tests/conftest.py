@@ -1,7 +1,14 @@
-"""Shared fixtures: warehouses built once per session on the tiny fixtures and on the bundled data."""
+"""Shared fixtures: warehouses built once per session on the tiny fixtures and on the bundled data.
+
+The session warehouse (`fixture_run`) is shared read-only by every test of a session (of a
+pytest-xdist worker, which builds its own): a test that must write copies it first
+(`published`, or shutil.copyfile into its tmp_path). Its teardown checks that nobody wrote to it.
+Whole pipeline runs belong only in the tests that are about a whole run.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from datetime import date
@@ -27,12 +34,28 @@ def run_pipeline(tmp: Path, sources: Path = FIXTURE_SOURCES, as_of: date = FIXTU
     return execute(params, PlainRunner(workers=workers)).as_dict()
 
 
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under `root`, by relative path."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _digest(root: Path) -> str:
+    h = hashlib.sha256()
+    for name, body in tree(root).items():
+        h.update(name.encode() + b"\0" + hashlib.sha256(body).digest())
+    return h.hexdigest()
+
+
 @pytest.fixture(scope="session")
-def fixture_run(tmp_path_factory) -> dict:
-    """The whole pipeline, as plain functions, on tests/data/sources."""
+def fixture_run(tmp_path_factory):
+    """The whole pipeline, as plain functions, on tests/data/sources: the session warehouse.
+    Read-only for the tests; the teardown fails if any test changed a byte of it."""
     tmp = tmp_path_factory.mktemp("fixture-run")
     summary = run_pipeline(tmp, formats=("pdf",))
-    return {"dir": tmp, "warehouse": tmp / "warehouse.duckdb", "out": tmp / "out", "summary": summary}
+    assert summary["status"] == "success"
+    before = _digest(tmp)
+    yield {"dir": tmp, "warehouse": tmp / "warehouse.duckdb", "out": tmp / "out", "summary": summary}
+    assert _digest(tmp) == before, "a test wrote into the shared session warehouse or its briefings"
 
 
 @pytest.fixture(scope="session")
@@ -61,6 +84,16 @@ def sources_copy(tmp_path) -> Path:
     dst = tmp_path / "sources"
     shutil.copytree(FIXTURE_SOURCES, dst)
     return dst
+
+
+@pytest.fixture
+def published(tmp_path, fixture_run) -> Path:
+    """A writable folder with the last good warehouse and briefings (copies of the session
+    warehouse's) and the fixture sources, as a deployment would have them."""
+    shutil.copyfile(fixture_run["warehouse"], tmp_path / "warehouse.duckdb")
+    shutil.copytree(fixture_run["out"], tmp_path / "out")
+    shutil.copytree(FIXTURE_SOURCES, tmp_path / "sources")
+    return tmp_path
 
 
 def rows(con, query: str, params: list | None = None) -> list[dict]:

@@ -132,8 +132,9 @@ def trial(work: Path, ctx: dict, sources_name: str, kill_after: float | None) ->
             "problems": problems}
 
 
-def campaign(work: Path, trials: int, seed: int = 7) -> dict:
-    ctx = prepare(work)
+def campaign(work: Path, trials: int, seed: int = 7, ctx: dict | None = None) -> dict:
+    """`trials` killed or completed runs on `work` (prepared by `prepare`, or here)."""
+    ctx = ctx or prepare(work)
     rng = random.Random(seed)
     span = ctx["full_run_seconds"]
     results = []

@@ -1,4 +1,4 @@
-"""The Prefect flows, under one test harness for the session."""
+"""The Prefect flows, under one test harness for the module (about 15 s to start: slow)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,20 @@ from flows.errors import InputError
 from flows.orchestration.pipeline import vendor_briefings
 
 from .conftest import FIXTURE_SOURCES
+
+# Starts a Prefect server; with pytest-xdist the whole module goes to one worker (one harness).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("prefect-harness")]
+
+
+@pytest.fixture
+def no_backoff(monkeypatch):
+    """The snapshot fetch with its retries but without waiting between them (the delays
+    themselves are checked in test_the_fetch_retries_three_times_with_exponential_backoff)."""
+    from flows.orchestration import ingest as ingest_flow
+
+    fast = ingest_flow.fetch_snapshot.with_options(retry_delay_seconds=0, retry_jitter_factor=None)
+    monkeypatch.setattr(ingest_flow, "fetch_snapshot", fast)
+    return fast
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +98,22 @@ def test_render_fans_out_to_a_local_dask_cluster(harness, tmp_path):
         assert (tmp_path / "out" / "latest" / f"{name}.pdf").stat().st_size > 10_000
 
 
-def test_litellm_fetch_retries_then_fails_keeping_the_previous_snapshot(harness, tmp_path):
-    vendor_briefings(**_params(tmp_path, formats=["pdf"]))
+def test_the_fetch_retries_three_times_with_exponential_backoff():
+    """The policy of the task that fetches a LiteLLM snapshot: 3 retries, 2, 4 then 8 s apart
+    (with 20 % jitter), only for failures a retry can mend."""
+    from flows.orchestration import ingest as ingest_flow
+
+    task = ingest_flow.fetch_snapshot
+    assert task.retries == 3
+    assert task.retry_delay_seconds == [2, 4, 8]
+    assert task.retry_jitter_factor == 0.2
+    assert task.retry_condition_fn is ingest_flow._network_failure
+
+
+def test_litellm_fetch_retries_then_fails_keeping_the_previous_snapshot(harness, tmp_path, fixture_run, no_backoff):
+    import shutil
+
+    shutil.copyfile(fixture_run["warehouse"], tmp_path / "warehouse.duckdb")  # the last good warehouse
     before = (tmp_path / "warehouse.duckdb").read_bytes()
     state = vendor_briefings(**_params(tmp_path, litellm_source="http://127.0.0.1:9/prices.json",
                                        litellm_as_of=date(2026, 11, 28)), return_state=True)
@@ -95,7 +123,7 @@ def test_litellm_fetch_retries_then_fails_keeping_the_previous_snapshot(harness,
     assert "ConnectError" in journal or "Connection refused" in journal
 
 
-def test_a_failing_catalog_url_is_retried_with_backoff_then_fails_cleanly(harness, tmp_path):
+def _failing_server(status: int):
     import http.server
     import threading
 
@@ -104,7 +132,7 @@ def test_a_failing_catalog_url_is_retried_with_backoff_then_fails_cleanly(harnes
     class Failing(http.server.BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 - the stdlib's name
             hits.append(time.monotonic())
-            self.send_response(500)
+            self.send_response(status)
             self.end_headers()
 
         def log_message(self, *args):
@@ -112,6 +140,11 @@ def test_a_failing_catalog_url_is_retried_with_backoff_then_fails_cleanly(harnes
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Failing)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, hits
+
+
+def test_a_failing_catalog_url_is_retried_then_fails_cleanly(harness, tmp_path, no_backoff):
+    server, hits = _failing_server(500)
     try:
         state = vendor_briefings(**_params(tmp_path, litellm_source=f"http://127.0.0.1:{server.server_port}/prices.json",
                                            litellm_as_of=date(2026, 11, 28)), return_state=True)
@@ -119,8 +152,19 @@ def test_a_failing_catalog_url_is_retried_with_backoff_then_fails_cleanly(harnes
         server.shutdown()
     assert state.is_failed()
     assert len(hits) == 4  # one try and three retries
-    gaps = [b - a for a, b in zip(hits, hits[1:])]
-    assert gaps[2] > gaps[0]  # exponential backoff
+    assert not (tmp_path / "warehouse.duckdb").exists()
+
+
+def test_a_missing_catalog_is_not_retried(harness, tmp_path, no_backoff):
+    """A 404 is not a failure a retry can mend: one request, then the run fails cleanly."""
+    server, hits = _failing_server(404)
+    try:
+        state = vendor_briefings(**_params(tmp_path, litellm_source=f"http://127.0.0.1:{server.server_port}/prices.json",
+                                           litellm_as_of=date(2026, 11, 28)), return_state=True)
+    finally:
+        server.shutdown()
+    assert state.is_failed()
+    assert len(hits) == 1
     assert not (tmp_path / "warehouse.duckdb").exists()
 
 

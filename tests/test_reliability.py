@@ -25,9 +25,19 @@ from .conftest import FIXTURE_SOURCES
 BIN = Path(sys.executable).parent
 
 
+@pytest.fixture(scope="module")
+def fault_work(tmp_path_factory) -> tuple[Path, dict]:
+    """A folder with a published warehouse and the two fact sets of the fault campaign, with the
+    digests of a complete run of each: prepared once for both campaign tests."""
+    work = tmp_path_factory.mktemp("faults")
+    return work, faults.prepare(work)
+
+
 @pytest.mark.slow
-def test_killed_runs_never_corrupt_what_is_published(tmp_path):
-    report = faults.campaign(tmp_path / "faults", trials=8, seed=11)
+@pytest.mark.xdist_group("faults")
+def test_killed_runs_never_corrupt_what_is_published(fault_work):
+    work, ctx = fault_work
+    report = faults.campaign(work, trials=8, seed=11, ctx=ctx)
     print(json.dumps(report, indent=1))
     assert report["problems"] == []
     assert report["faults_injected"] >= 6 and report["faults_survived"] == report["faults_injected"]
@@ -39,8 +49,10 @@ def _consistent(path: Path) -> str:
 
 
 @pytest.mark.slow
-def test_readers_during_consecutive_runs(tmp_path):
-    report = faults.readers_during_runs(tmp_path, runs=3)
+@pytest.mark.xdist_group("faults")
+def test_readers_during_consecutive_runs(fault_work):
+    work, ctx = fault_work
+    report = faults.readers_during_runs(work, runs=3, ctx=ctx)
     assert report["run_failures"] == 0 and report["reader_errors"] == []
     assert report["states_seen"] >= 2 and report["reader_checks"] > 5  # several whole states, never a partial one
     assert report["cli_reader_ok"]

@@ -1,5 +1,6 @@
 """Briefings: the Mistral PDF carries the article's figures, every vendor gets one, injected
-markup is never fetched, and the same inputs give the same bytes."""
+markup is never fetched. (The same inputs give the same bytes, serial or parallel:
+test_warehouse.py, which compares a second run from scratch with the session run.)"""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from flows.report.stage import safe_name
 from flows.errors import VendorbriefError
 from flows.settings import ROOT
 
-from .conftest import run_pipeline
+from .conftest import BUNDLED, run_pipeline
 
 INJECTIONS = [
     '<img src="file:///etc/passwd">',
@@ -40,6 +41,7 @@ def attachments_of(path: Path) -> dict:
     return PdfReader(str(path)).attachments
 
 
+@BUNDLED
 def test_mistral_briefing_carries_the_articles_figures(bundled_run):
     text = text_of(bundled_run["out"] / "latest" / "mistral.pdf")
     for figure in ("$113M", "$415M", "$640M", "$2.00B", "$13.80B", "$0.40", "$2.00", "$3.05B", "$3.17B"):
@@ -55,6 +57,7 @@ def test_mistral_briefing_carries_the_articles_figures(bundled_run):
         assert heading in text, heading
 
 
+@BUNDLED
 def test_every_vendor_gets_a_briefing(bundled_run):
     from flows.sources.facts import load_facts
     from flows.settings import ROOT
@@ -70,6 +73,7 @@ def test_every_vendor_gets_a_briefing(bundled_run):
     assert "Funding league table" in landscape and "Biggest list-price moves" in landscape
 
 
+@BUNDLED
 def test_pdfs_have_page_numbers_and_an_outline(bundled_run):
     reader = PdfReader(str(bundled_run["out"] / "latest" / "mistral.pdf"))
     assert "Page 1 of" in reader.pages[0].extract_text() or "Page 2 of" in reader.pages[1].extract_text()
@@ -81,7 +85,7 @@ def test_injected_fact_text_is_shown_not_fetched(tmp_path, sources_copy):
     facts = sources_copy / "vendors" / "mistral.yaml"
     payload = " ".join(INJECTIONS).replace('"', "'")
     facts.write_text(facts.read_text().replace('positioning: "Fixture vendor in the EU."', f'positioning: "{payload}"'))
-    run_pipeline(tmp_path, sources=sources_copy, formats=("pdf", "html"))
+    run_pipeline(tmp_path, sources=sources_copy, formats=("pdf", "html"), vendors=["mistral"])
     path = tmp_path / "out" / "latest" / "mistral.pdf"
     text = text_of(path)
     assert "root:x:0:0" not in text and not attachments_of(path)
@@ -110,13 +114,6 @@ def test_the_fetcher_serves_own_fonts_and_refuses_escapes():
     body, blocked = pdf.render_pdf(html, "2026-11-29", "0" * 32)
     assert any("etc/passwd" in b for b in blocked)
     assert b"VB" in body or b"DejaVu" in body
-
-
-def test_same_inputs_give_byte_identical_pdfs_serial_or_parallel(tmp_path, fixture_run):
-    run_pipeline(tmp_path, formats=("pdf",), workers=1)  # the fixture run used two worker processes
-    for name in ("mistral", "openai", "landscape"):
-        assert (tmp_path / "out" / "latest" / f"{name}.pdf").read_bytes() == \
-            (fixture_run["out"] / "latest" / f"{name}.pdf").read_bytes(), name
 
 
 def test_letter_and_archival_options(tmp_path, fixture_run):

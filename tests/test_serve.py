@@ -17,7 +17,7 @@ import pytest
 
 from .conftest import FIXTURE_SOURCES
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("prefect-server")]  # one server for the module
 BIN = Path(sys.executable).parent
 
 
@@ -31,7 +31,10 @@ def _free_port() -> int:
 def served(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("served")
     port = _free_port()
-    env = {**os.environ, "PREFECT_HOME": str(tmp / "prefect-home"), "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}
+    # The runner of `serve` looks for new runs every PREFECT_RUNNER_POLL_FREQUENCY seconds (10 by
+    # default): the tests need not wait that long for a triggered run to start.
+    env = {**os.environ, "PREFECT_HOME": str(tmp / "prefect-home"), "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+           "PREFECT_RUNNER_POLL_FREQUENCY": "1"}
     server = subprocess.Popen([str(BIN / "vendorbrief"), "server", "--port", str(port)], env=env,
                               stdout=open(tmp / "server.log", "w"), stderr=subprocess.STDOUT, start_new_session=True)
     serve = None

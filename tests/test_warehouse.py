@@ -1,12 +1,14 @@
-"""The warehouse file: reproducible contents, atomic publication, readable by the DuckDB CLI."""
+"""The warehouse file: reproducible contents, atomic publication, readable by the DuckDB CLI.
+
+Two whole runs only: one from scratch (reproducibility) and one full rerun under open readers."""
 
 from __future__ import annotations
 
 import hashlib
+import select
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
@@ -37,64 +39,50 @@ def contents(path: Path) -> dict[str, str]:
     return out
 
 
-def test_same_inputs_give_identical_contents(tmp_path, fixture_run):
-    again = run_pipeline(tmp_path, formats=("pdf",))
+def test_same_inputs_give_identical_contents_and_byte_identical_pdfs_serial_or_parallel(tmp_path, fixture_run):
+    """A second run from scratch, rendering in one process where the session run used two."""
+    again = run_pipeline(tmp_path, formats=("pdf",), workers=1)
     assert again["status"] == "success"
     a, b = contents(fixture_run["warehouse"]), contents(tmp_path / "warehouse.duckdb")
     assert a.keys() == b.keys() and len(a) > 60
     assert {k for k in a if a[k] != b[k]} == set()
+    for name in ("mistral", "openai", "landscape"):
+        assert (tmp_path / "out" / "latest" / f"{name}.pdf").read_bytes() == \
+            (fixture_run["out"] / "latest" / f"{name}.pdf").read_bytes(), name
 
 
-def test_rerun_on_the_same_warehouse_changes_no_data(tmp_path, fixture_run):
-    shutil.copyfile(fixture_run["warehouse"], tmp_path / "warehouse.duckdb")
-    before = contents(tmp_path / "warehouse.duckdb")
-    summary = run_pipeline(tmp_path, formats=("pdf",), full=True)
-    after = contents(tmp_path / "warehouse.duckdb")
-    assert summary["stages_run"] == ["ingest", "transform", "validate", "metrics", "render"]
-    assert summary["stages_skipped"] == []
-    # drift guards compare with the previous run, which now exists
-    relative = {"marts.catalog_drift", "marts.price_moves"}
-    assert {k for k in before if before[k] != after.get(k)} - relative == set()
-
-
+# A reader that holds the file open and checks, until told to stop, that it keeps seeing one
+# consistent state; it prints "ready" once it has the file open.
 READER = r"""
-import sys, time, duckdb
-path, seconds = sys.argv[1], float(sys.argv[2])
+import os, sys, time, duckdb
+path, stop = sys.argv[1], sys.argv[2]
 con = duckdb.connect(path, read_only=True)
 first = con.execute("select run_id from raw.run_context").fetchall()[0][0]
-counts = set()
-end = time.time() + seconds
-while time.time() < end:
+print("ready", flush=True)
+counts, checks = set(), 0
+while not os.path.exists(stop) or checks < 3:
     run = con.execute("select run_id from raw.run_context").fetchall()[0][0]
     n = con.execute("select count(*) from price_history").fetchall()[0][0]
     m = con.execute("select count(*) from marts.price_history").fetchall()[0][0]
     assert run == first and n == m, (run, first, n, m)
     counts.add(n)
+    checks += 1
     time.sleep(0.05)
-print(first, len(counts))
+print(first, len(counts), checks)
 """
 
 
-def test_reader_holding_the_file_never_blocks_a_run_nor_sees_it(tmp_path, fixture_run):
-    wh = tmp_path / "warehouse.duckdb"
-    shutil.copyfile(fixture_run["warehouse"], wh)
-    with duckdb.connect(str(wh), read_only=True) as con:
-        old_run = con.execute("select run_id from raw.run_context").fetchall()[0][0]
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(wh), "25"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(2)
-    summary = run_pipeline(tmp_path, formats=("pdf",), full=True)
-    out, err = reader.communicate(timeout=120)
-    assert reader.returncode == 0, err
-    assert out.split()[0] == old_run and out.split()[1] == "1"  # the reader saw one consistent state
-    with duckdb.connect(str(wh), read_only=True) as con:
-        assert con.execute("select run_id from raw.run_context").fetchall()[0][0] == summary["run_id"]
-    assert not list(tmp_path.glob(".warehouse.duckdb.build-*")) and not Path(f"{wh}.wal").exists()
-
-
-def test_duckdb_cli_reads_the_warehouse_and_does_not_block_runs(tmp_path, fixture_run):
+def test_full_rerun_under_open_readers_changes_no_data_and_blocks_no_one(tmp_path, fixture_run):
+    """A full rerun on the published warehouse while a Python reader and a DuckDB CLI session
+    hold it open: the run is not blocked, the readers keep their consistent state, the new state
+    is the old data, and the DuckDB CLI (1.5) reads the file."""
     cli = Path(sys.executable).with_name("duckdb")
     wh = tmp_path / "warehouse.duckdb"
     shutil.copyfile(fixture_run["warehouse"], wh)
+    before = contents(wh)
+    with duckdb.connect(str(wh), read_only=True) as con:
+        old_run = con.execute("select run_id from raw.run_context").fetchall()[0][0]
+
     version = subprocess.run([str(cli), "-version"], capture_output=True, text=True, check=True).stdout
     assert version.startswith("v1.5")
     result = subprocess.run([str(cli), "-readonly", "-csv", str(wh), "-c",
@@ -102,16 +90,35 @@ def test_duckdb_cli_reads_the_warehouse_and_does_not_block_runs(tmp_path, fixtur
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "true" in result.stdout and "mistral" in result.stdout
-    # a CLI session holding the file open while a run publishes
-    holder = subprocess.Popen([str(cli), "-readonly", str(wh)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
-    holder.stdin.write("select count(*) from vendors;\n")
-    holder.stdin.flush()
-    time.sleep(1)
-    summary = run_pipeline(tmp_path, formats=("pdf",), full=True)
-    out, _ = holder.communicate("select count(*) from vendors;\n.quit\n", timeout=60)
-    assert summary["status"] == "success" and "2" in out
 
+    stop = tmp_path / "stop-reading"
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(wh), str(stop)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    holder = subprocess.Popen([str(cli), "-readonly", "-csv", str(wh)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        assert select.select([reader.stdout], [], [], 60)[0], "the reader did not start"
+        assert reader.stdout.readline().strip() == "ready"
+        holder.stdin.write("select count(*) from vendors;\n")
+        holder.stdin.flush()
+        assert select.select([holder.stdout], [], [], 60)[0], "the DuckDB CLI did not answer"  # it has the file open
+        summary = run_pipeline(tmp_path, formats=("pdf",), full=True)
+    finally:
+        stop.touch()
+        out, err = reader.communicate(timeout=120)
+        held, _ = holder.communicate("select count(*) from vendors;\n.quit\n", timeout=60)
+    assert reader.returncode == 0, err
+    assert out.split()[0] == old_run and out.split()[1] == "1"  # the reader saw one consistent state
+    assert summary["status"] == "success" and "2" in held
+    assert summary["stages_run"] == ["ingest", "transform", "validate", "metrics", "render"]
+    assert summary["stages_skipped"] == []
+    with duckdb.connect(str(wh), read_only=True) as con:
+        assert con.execute("select run_id from raw.run_context").fetchall()[0][0] == summary["run_id"]
+    assert not list(tmp_path.glob(".warehouse.duckdb.build-*")) and not Path(f"{wh}.wal").exists()
+    after = contents(wh)
+    # drift guards compare with the previous run, which now exists
+    relative = {"marts.catalog_drift", "marts.price_moves"}
+    assert {k for k in before if before[k] != after.get(k)} - relative == set()
 
 
 def test_changed_suites_also_run_the_metrics_they_check(tmp_path):

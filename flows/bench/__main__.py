@@ -43,15 +43,17 @@ def _build_from(work: str, previous: str | None, run_id: str = "bench", name: st
 
 
 def step_ingest(work: str, sources: str) -> dict:
+    """Measured step: the ingest stage on a new build; price history rows and snapshots loaded."""
     from flows.warehouse import load as ingest
 
     with _build_from(work, None) as con:
         counts = ingest.ingest(con, [], Path(sources))
-        return {"price_history_rows": con.execute("select count(*) from marts.price_history").fetchall()[0][0],
+        return {"price_history_rows": con.table("marts.price_history").count("*").fetchall()[0][0],
                 "litellm_entries": counts.get("litellm_snapshots", 0)}
 
 
 def step_validate(work: str, phase: str = "data") -> dict:
+    """Measured step: the validate stage (one phase) on a copy of the built warehouse."""
     from flows.quality import suites as quality
 
     with _build_from(work, str(Path(work) / "build.duckdb")) as con:
@@ -59,14 +61,16 @@ def step_validate(work: str, phase: str = "data") -> dict:
 
 
 def step_metrics(work: str) -> dict:
+    """Measured step: the metrics stage on a copy of the built warehouse."""
     from flows.metrics import stage
 
     with _build_from(work, str(Path(work) / "build.duckdb")) as con:
-        counts = stage.compute(con, "bench", AS_OF)
+        counts = stage.run(con, "bench", AS_OF)
         return {"price_comparisons": counts["price_comparisons"]}
 
 
 def step_render(work: str, workers: int) -> dict:
+    """Measured step: every briefing rendered with `workers` processes; briefings and pages."""
     from flows.report import stage as render
 
     out = Path(work) / f"render-{workers}"
@@ -150,6 +154,7 @@ def pipeline(work: str, sources: str, prefect: bool, full: bool, out: str) -> di
 
     @flow
     def warm_up() -> None:  # starts the embedded server: a one-off cost, reported apart
+        """A first run whose imports and caches the measured runs then find warm."""
         return None
 
     warm_up()
@@ -176,6 +181,7 @@ def _child(queue, fn_name: str, args: tuple) -> None:
 
 
 def measure(fn_name: str, *args: Any) -> dict:
+    """Run one step in a fresh process; its seconds, peak memory and result."""
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
     proc = ctx.Process(target=_child, args=(queue, fn_name, args))
@@ -211,6 +217,7 @@ def _dump_html_and_frames(work: Path) -> None:
 
 
 def stages(work: Path, sources: Path, render: bool) -> dict:
+    """Each stage measured in its own process on the bundled data."""
     out = {"ingest": measure("step_ingest", str(work), str(sources))}
     out["validate"] = measure("step_validate", str(work))
     out["metrics"] = measure("step_metrics", str(work))
@@ -231,6 +238,7 @@ def _median_by_time(runs: list[dict]) -> dict:
 
 
 def main() -> None:
+    """The benchmark suite; writes its figures as JSON under bench/results/."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="1,10,100")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
@@ -282,6 +290,7 @@ def main() -> None:
 
 
 def summarize(r: dict) -> dict:
+    """The ratios the README reports, from the measured figures."""
     s = r["stages"]
     f = r["floors"]
     runs = r["runs"]
@@ -321,6 +330,7 @@ def summarize(r: dict) -> dict:
 
 
 def print_table(s: dict) -> None:
+    """The figures as a plain-text table."""
     print("\n| measure | value | target |\n|---|---|---|")
     for k, v in s["stage_seconds"].items():
         print(f"| {k} wall time | {v:.2f} s (peak {s['stage_peak_mb'][k]:.0f} MB) | |")

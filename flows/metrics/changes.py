@@ -1,22 +1,49 @@
 """Edition changes: what moved since the previous edition (the last run whose metrics were
 recorded in history.edition_*). Prices in USD/Mtok, amounts in USD; `change` is after / before - 1
-(for a price change, of whichever of the input and output prices moved more)."""
+(for a price change, of whichever of the input and output prices moved more).
+
+Every function here is pure: frames in, frames out. Changes about a catalog model (kinds
+price_change, new_model, retired_model) carry the catalog's provider id in `platform` and its model
+id in `catalog_model_id`; `subject` is the readable form "<platform> <catalog_model_id> (<catalog>)".
+Values are recorded as text (before_value, after_value) with the formats of flows/formatting.py.
+"""
 
 from __future__ import annotations
 
 import polars as pl
 
+from flows import formatting
+
 SCHEMA = {"kind": pl.String, "vendor_id": pl.String, "subject": pl.String, "before_value": pl.String,
-          "after_value": pl.String, "change": pl.Float64}
+          "after_value": pl.String, "change": pl.Float64, "platform": pl.String, "catalog_model_id": pl.String}
 KEYS = ["source", "provider_id", "model_id"]
+CATALOG_KINDS = ("price_change", "new_model", "retired_model")
 
 
-def _fmt(value: float | None, unit: str = "") -> str | None:
-    if value is None:
-        return None
-    if unit == "usd" and abs(value) >= 1e6:
-        return f"${value / 1e9:,.3f}B" if abs(value) >= 1e9 else f"${value / 1e6:,.1f}M"
-    return f"{value:,.4g}{unit if unit != 'usd' else ''}"
+def _text(expr: pl.Expr, fmt) -> pl.Expr:
+    return expr.map_elements(fmt, return_dtype=pl.String, skip_nulls=True)
+
+
+def _price_pair(input_col: str, output_col: str) -> pl.Expr:
+    """"$<input>/$<output>", each rounded to 4 decimals; NULL when either price is unknown."""
+    def pair(r: dict) -> str | None:
+        if r[input_col] is None or r[output_col] is None:
+            return None
+        return f"${formatting.plain(r[input_col], 4)}/${formatting.plain(r[output_col], 4)}"
+    return pl.struct(input_col, output_col).map_elements(pair, return_dtype=pl.String)
+
+
+def _catalog_subject() -> list[pl.Expr]:
+    return [pl.format("{} {} ({})", "provider_id", "model_id", "source").alias("subject")]
+
+
+def _catalog_ids() -> list[pl.Expr]:
+    return [pl.col("provider_id").alias("platform"), pl.col("model_id").alias("catalog_model_id")]
+
+
+def _not_catalog() -> list[pl.Expr]:
+    """platform and catalog_model_id of a change that is not about a catalog model."""
+    return [pl.lit(None, pl.String).alias("platform"), pl.lit(None, pl.String).alias("catalog_model_id")]
 
 
 def _move(side: str) -> pl.Expr:
@@ -25,47 +52,63 @@ def _move(side: str) -> pl.Expr:
 
 
 def price_changes(current: pl.DataFrame, baseline: pl.DataFrame) -> pl.DataFrame:
-    """Models of curated vendors whose input or output price differs from the baseline's."""
+    """Catalog models of curated vendors whose input or output price differs from the baseline's.
+
+    current: marts.prices_current (source, provider_id, model_id, vendor_id, input/output USD/Mtok);
+    baseline: history.edition_prices of the previous edition (same keys and prices).
+    Returns SCHEMA rows of kind price_change; before/after values read "$0.4/$2.0".
+    """
     joined = current.filter(pl.col("vendor_id").is_not_null()).join(
         baseline.select(*KEYS, pl.col("input_usd_per_mtok").alias("before_input"),
                         pl.col("output_usd_per_mtok").alias("before_output")), on=KEYS, how="inner")
     moved = joined.filter(pl.col("input_usd_per_mtok").ne_missing(pl.col("before_input"))
                           | pl.col("output_usd_per_mtok").ne_missing(pl.col("before_output")))
     return moved.select(
-        pl.lit("price_change").alias("kind"), "vendor_id",
-        pl.format("{} {} ({})", "provider_id", "model_id", "source").alias("subject"),
-        pl.format("${}/${}", pl.col("before_input").round(4), pl.col("before_output").round(4)).alias("before_value"),
-        pl.format("${}/${}", pl.col("input_usd_per_mtok").round(4), pl.col("output_usd_per_mtok").round(4)).alias("after_value"),
+        pl.lit("price_change").alias("kind"), "vendor_id", *_catalog_subject(),
+        _price_pair("before_input", "before_output").alias("before_value"),
+        _price_pair("input_usd_per_mtok", "output_usd_per_mtok").alias("after_value"),
         # the larger of the input and output moves, so an input-only change is not reported as 0
         # (a move from a zero price has no finite ratio: null)
         pl.when(_move("input").abs() >= _move("output").abs().fill_null(0)).then(_move("input"))
         .otherwise(_move("output")).alias("change"),
+        *_catalog_ids(),
     )
 
 
 def model_changes(current: pl.DataFrame, baseline: pl.DataFrame) -> pl.DataFrame:
-    """Catalog models of curated vendors that appeared (new_model) or disappeared (retired_model)."""
+    """Catalog models of curated vendors that appeared (new_model) or disappeared (retired_model).
+
+    current, baseline: as for price_changes. Returns SCHEMA rows without values.
+    """
     cur = current.filter(pl.col("vendor_id").is_not_null()).select(*KEYS, "vendor_id")
     base = baseline.filter(pl.col("vendor_id").is_not_null()).select(*KEYS, "vendor_id")
     new = cur.join(base, on=KEYS, how="anti").with_columns(pl.lit("new_model").alias("kind"))
     gone = base.join(cur, on=KEYS, how="anti").with_columns(pl.lit("retired_model").alias("kind"))
     return pl.concat([new, gone]).select(
-        "kind", "vendor_id", pl.format("{} {} ({})", "provider_id", "model_id", "source").alias("subject"),
+        "kind", "vendor_id", *_catalog_subject(),
         pl.lit(None, pl.String).alias("before_value"), pl.lit(None, pl.String).alias("after_value"),
-        pl.lit(None, pl.Float64).alias("change"))
+        pl.lit(None, pl.Float64).alias("change"), *_catalog_ids())
 
 
 def round_changes(rounds: pl.DataFrame, baseline: pl.DataFrame) -> pl.DataFrame:
+    """Funding rounds not in the baseline (new_funding_round), the amount as after_value.
+
+    rounds: marts.funding_rounds; baseline: history.edition_funding_rounds of the previous edition.
+    """
     new = rounds.join(baseline.select("round_id"), on="round_id", how="anti")
     return new.select(
         pl.lit("new_funding_round").alias("kind"), "vendor_id",
         pl.format("{} ({})", "round_id", "announced_on").alias("subject"), pl.lit(None, pl.String).alias("before_value"),
-        pl.col("amount_usd").map_elements(lambda v: _fmt(v, "usd"), return_dtype=pl.String).alias("after_value"),
-        pl.lit(None, pl.Float64).alias("change"))
+        _text(pl.col("amount_usd"), formatting.usd_record).alias("after_value"),
+        pl.lit(None, pl.Float64).alias("change"), *_not_catalog())
 
 
 def metric_moves(current: pl.DataFrame, baseline: pl.DataFrame, threshold: float) -> pl.DataFrame:
-    """Vendor metrics whose value moved by more than `threshold` (relative) since the baseline."""
+    """Vendor metrics whose value moved by more than `threshold` (relative) since the baseline.
+
+    current: vendor metrics (vendor_id, metric, value); baseline: history.edition_metrics of the
+    previous edition. Values are recorded rounded to 6 decimals.
+    """
     joined = current.join(baseline.select("vendor_id", "metric", pl.col("value").alias("before")),
                           on=["vendor_id", "metric"], how="inner")
     change = pl.col("value") / pl.col("before") - 1
@@ -73,12 +116,14 @@ def metric_moves(current: pl.DataFrame, baseline: pl.DataFrame, threshold: float
                           & (pl.col("before") != 0) & (change.abs() > threshold))
     return moved.select(
         pl.lit("metric_move").alias("kind"), "vendor_id", pl.col("metric").alias("subject"),
-        pl.col("before").round(6).cast(pl.String).alias("before_value"),
-        pl.col("value").round(6).cast(pl.String).alias("after_value"), change.alias("change"))
+        _text(pl.col("before"), lambda v: formatting.plain(v, 6)).alias("before_value"),
+        _text(pl.col("value"), lambda v: formatting.plain(v, 6)).alias("after_value"), change.alias("change"),
+        *_not_catalog())
 
 
 def edition_changes(run_id: str, frames: list[pl.DataFrame]) -> pl.DataFrame:
-    """The changes of every vendor; each frame carries the previous_run_id it was compared with."""
+    """The changes of every vendor, sorted by vendor, kind and subject; each frame carries the
+    previous_run_id it was compared with. Returns run_id, previous_run_id and the SCHEMA columns."""
     schema = {"previous_run_id": pl.String, **SCHEMA}
     body = pl.concat([f.select(list(schema)).cast(schema) for f in frames]) if frames else pl.DataFrame(schema=schema)
     return body.sort("vendor_id", "kind", "subject", nulls_last=True).select(

@@ -6,7 +6,9 @@ claim_imprecise_factor times the tolerance, `contradicted` beyond, and `unverifi
 operand is missing. `at_least` / `at_most` claims only count the error in the wrong direction.
 A price claim that names no price component ("1/5 the cost") is checked against both input and
 output prices; when it holds for one only, it is `imprecise` and the detail says which.
-The audit is computed on the date the claim was made and again on the run's as-of date.
+The audit is computed on the date the claim was made and again on the run's as-of date, with the
+blended prices of the run's workload profile (the default profile unless the run names one).
+Numbers in the detail sentences are formatted by flows/formatting.py.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from datetime import date
 
 import polars as pl
 
+from flows import formatting
 from flows.config import Config
 from flows.metrics.prices import blended
 
@@ -24,6 +27,8 @@ STATUS_ORDER = ("confirmed", "imprecise", "contradicted", "unverifiable")
 
 
 def judge(stated: float | None, computed: float | None, comparison: str, tolerance: float, factor: float) -> tuple[str, float | None]:
+    """(status, relative_error) of a stated value against the computed one; relative_error is
+    (stated - computed) / computed, None (and status unverifiable) without both values."""
     if stated is None or computed is None or computed == 0:
         return "unverifiable", None
     error = (stated - computed) / computed
@@ -35,10 +40,6 @@ def judge(stated: float | None, computed: float | None, comparison: str, toleran
         distance = abs(error)
     status = "confirmed" if distance <= tolerance else "imprecise" if distance <= tolerance * factor else "contradicted"
     return status, error
-
-
-def _fraction(value: float) -> str:
-    return f"{value:.3f} (1/{1 / value:.2f})" if value > 0 else f"{value:.3f}"
 
 
 def _price(prices: pl.DataFrame, model_id: str) -> dict | None:
@@ -58,12 +59,21 @@ def _valuation(rounds: pl.DataFrame, vendor_id: str, on: date) -> float | None:
 
 
 def evaluate(claim: dict, on: date, prices_on: Callable[[date], pl.DataFrame], rounds: pl.DataFrame,
-             config: Config, complete: bool = True) -> dict:
-    """Recompute one claim on date `on`: computed value, error, status, operands and a sentence."""
+             config: Config, complete: bool = True, profile: str | None = None) -> dict:
+    """Recompute one claim on date `on`.
+
+    claim: a row of staging.stg_facts__claims (metric, subject, reference, stated_value, comparison,
+    price_component, tolerance); prices_on(day): curated model prices on that day (model_id,
+    input/output/cache_read USD/Mtok, as marts.model_prices_on gives them); rounds: marts.funding_rounds
+    (amounts in USD); complete: whether the subject's round list is complete; profile: the workload
+    profile of blended prices (default: config.default_profile).
+    Returns {computed_value, relative_error, status, operands (dict), detail (a sentence)}.
+    Raises ValueError for a metric the fact schema does not know.
+    """
     tol = claim["tolerance"] or config.quality.claim_tolerance.get(claim["metric"], 0.05)
     factor = config.quality.claim_imprecise_factor
     metric, stated, comparison = claim["metric"], claim["stated_value"], claim["comparison"] or "equal"
-    profile_name = config.default_profile
+    profile_name = profile or config.default_profile
     profile = config.profiles[profile_name]
     operands: dict = {}
     if metric in ("price_ratio", "switch_saving"):
@@ -94,19 +104,20 @@ def evaluate(claim: dict, on: date, prices_on: Callable[[date], pl.DataFrame], r
             computed = 1 - ratios["blended"]
             status, error = judge(stated, computed, comparison, tol, factor)
             return {"computed_value": computed, "relative_error": error, "status": status, "operands": operands,
-                    "detail": f"moving from {claim['reference']} to {claim['subject']} saves {computed:.1%} on the "
-                              f"{profile_name} workload (stated {'at least ' if comparison == 'at_least' else ''}{stated:.0%})"}
+                    "detail": f"moving from {claim['reference']} to {claim['subject']} saves {formatting.pct(computed, 1)} "
+                              f"on the {profile_name} workload (stated {'at least ' if comparison == 'at_least' else ''}"
+                              f"{formatting.pct(stated)})"}
         if claim["price_component"]:
             component = claim["price_component"]
             computed = ratios[component]
             status, error = judge(stated, computed, comparison, tol, factor)
             return {"computed_value": computed, "relative_error": error, "status": status, "operands": operands,
-                    "detail": f"{component} price ratio {_fraction(computed)} against stated {_fraction(stated)}"}
+                    "detail": f"{component} price ratio {formatting.fraction(computed)} against stated {formatting.fraction(stated)}"}
         verdicts = {c: judge(stated, ratios[c], comparison, tol, factor) for c in ("input", "output")}
         best = min(verdicts, key=lambda c: (STATUS_ORDER.index(verdicts[c][0]), abs(verdicts[c][1] or 0)))
         holds = [c for c, (s, _) in verdicts.items() if s == "confirmed"]
         status = "confirmed" if len(holds) == 2 else "imprecise" if holds else verdicts[best][0]
-        text = ", ".join(f"{c} {_fraction(ratios[c])}" for c in ("input", "output"))
+        text = ", ".join(f"{c} {formatting.fraction(ratios[c])}" for c in ("input", "output"))
         which = (f"true of the {holds[0]} price only" if len(holds) == 1 else
                  "true of both prices" if len(holds) == 2 else "true of neither price")
         return {"computed_value": ratios[best], "relative_error": verdicts[best][1], "status": status,
@@ -119,7 +130,7 @@ def evaluate(claim: dict, on: date, prices_on: Callable[[date], pl.DataFrame], r
             # A sum over a partial list of rounds is a lower bound: it can confirm an
             # "at least" claim, never contradict a claim.
             return {"computed_value": computed, "relative_error": None, "status": "unverifiable", "operands": operands,
-                    "detail": f"{detail}: {computed / 1e9:.3f}B, but the round list is incomplete"}
+                    "detail": f"{detail}: {formatting.billions(computed)}, but the round list is incomplete"}
     elif metric == "post_money_valuation_usd":
         computed = _valuation(rounds, claim["subject"], on)
         operands = {"latest_post_money_usd": computed, "on": on.isoformat()}
@@ -128,19 +139,23 @@ def evaluate(claim: dict, on: date, prices_on: Callable[[date], pl.DataFrame], r
         raise ValueError(metric)
     status, error = judge(stated, computed, comparison, tol, factor)
     if computed is not None:
-        detail += f": {computed / 1e9:.3f}B against stated {'at least ' if comparison == 'at_least' else ''}{stated / 1e9:.3f}B"
+        detail += (f": {formatting.billions(computed)} against stated {'at least ' if comparison == 'at_least' else ''}"
+                   f"{formatting.billions(stated)}")
     return {"computed_value": computed, "relative_error": error, "status": status, "operands": operands, "detail": detail}
 
 
 def audit(claims: pl.DataFrame, as_of: date, prices_on: Callable[[date], pl.DataFrame], rounds: pl.DataFrame,
-          config: Config, complete_vendors: set[str] | frozenset[str] = frozenset()) -> pl.DataFrame:
-    """The claims made by `as_of`, each judged on its own date and on `as_of`. Funding sums are
-    only conclusive for vendors in `complete_vendors` (their round list is complete)."""
+          config: Config, complete_vendors: set[str] | frozenset[str] = frozenset(),
+          profile: str | None = None) -> pl.DataFrame:
+    """The claims made by `as_of`, each judged on its own date and on `as_of` (see evaluate; prices_on
+    must answer for every claim date and for as_of). Funding sums are only conclusive for vendors
+    in `complete_vendors` (their round list is complete). Returns one row per claim with the
+    columns of sql/marts/claim_audit.sql; operands as JSON text."""
     rows = []
     for claim in claims.filter(pl.col("source_as_of") <= as_of).sort("vendor_id", "claim_id").to_dicts():
         complete = claim["subject"] in complete_vendors
-        then = evaluate(claim, claim["source_as_of"], prices_on, rounds, config, complete)
-        now = evaluate(claim, as_of, prices_on, rounds, config, complete)
+        then = evaluate(claim, claim["source_as_of"], prices_on, rounds, config, complete, profile)
+        now = evaluate(claim, as_of, prices_on, rounds, config, complete, profile)
         rows.append({
             "as_of": as_of, "claim_id": claim["claim_id"], "vendor_id": claim["vendor_id"], "claim_text": claim["claim_text"],
             "metric": claim["metric"], "price_component": claim["price_component"], "comparison": claim["comparison"],

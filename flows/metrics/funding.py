@@ -22,7 +22,10 @@ def known_on() -> pl.Expr:
 
 
 def valuation_steps(rounds: pl.DataFrame) -> pl.DataFrame:
-    """step_up_multiple = post-money valuation / the previous known post-money valuation."""
+    """step_up_multiple = post-money valuation / the previous known post-money valuation.
+
+    rounds: marts.funding_rounds (valuations in USD). Returns one row per valued round with the
+    columns of sql/marts/valuation_steps.sql."""
     valued = rounds.filter(pl.col("post_money_valuation_usd").is_not_null()).sort("vendor_id", "announced_on", "round_id")
     return valued.with_columns(
         pl.col("post_money_valuation_usd").shift(1).over("vendor_id").alias("previous_post_money_usd"),
@@ -83,7 +86,11 @@ def vendor_funding(vendors: pl.DataFrame, rounds: pl.DataFrame, revenue: pl.Data
 
 def revenue_multiples(valuations: pl.DataFrame, revenue: pl.DataFrame) -> pl.DataFrame:
     """Each revenue estimate against the latest post-money valuation known on the estimate's
-    date: multiple_low = valuation / high end, multiple_high = valuation / low end."""
+    date: multiple_low = valuation / high end, multiple_high = valuation / low end.
+
+    valuations: funding rounds (vendor_id, round_id, announced_on, announced_on_precision,
+    post_money_valuation_usd); revenue: estimates (vendor_id, revenue_low_usd, revenue_high_usd,
+    source_as_of, ...), USD a year. Returns the columns of sql/marts/revenue_multiples.sql."""
     val = (valuations.filter(pl.col("post_money_valuation_usd").is_not_null())
            .with_columns(known_on().alias("known_on")).sort("vendor_id", "known_on", "announced_on"))
     rev = revenue.sort("vendor_id", "source_as_of")

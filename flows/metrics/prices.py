@@ -1,4 +1,9 @@
-"""Price metrics: prices in force on a date, workload blends, ratios, ranks and price changes.
+"""Price metrics: workload blends, ratios, ranks and price changes. Pure functions: frames in,
+frames out.
+
+Which price is in force on a date is decided once, in SQL (sql/macros/price_periods_on.sql for
+catalog models, sql/macros/model_prices_on.sql for curated models): the metrics stage reads those
+prices and passes them here.
 
 Units: prices in USD per million tokens (USD/Mtok); monthly costs in USD; ratios and shares
 are plain numbers (0.16 = 16%).
@@ -6,6 +11,7 @@ are plain numbers (0.16 = 16%).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 import polars as pl
@@ -15,33 +21,6 @@ from flows.config import Profile
 PRICE_COLUMNS = ("input_usd_per_mtok", "output_usd_per_mtok", "cache_read_usd_per_mtok")
 # Windows of the price-change metrics, in days.
 WINDOWS = (90, 365)
-
-
-def in_force(history: pl.LazyFrame, on: date) -> pl.LazyFrame:
-    """Price periods in force on `on`: valid_from <= on < valid_to (NULL bounds are open)."""
-    return history.filter(
-        (pl.col("valid_from").is_null() | (pl.col("valid_from") <= on))
-        & (pl.col("valid_to").is_null() | (pl.col("valid_to") > on))
-    )
-
-
-def model_prices(refs: pl.LazyFrame, history: pl.LazyFrame, on: date) -> pl.LazyFrame:
-    """Each curated model's price on `on`, from its first catalog reference that prices it then.
-
-    refs: model_id, ref_order, source, provider_id (nullable), catalog_model_id.
-    """
-    current = in_force(history, on).filter(
-        pl.col("input_usd_per_mtok").is_not_null() | pl.col("output_usd_per_mtok").is_not_null())
-    joined = refs.join(
-        current.select("source", pl.col("provider_id").alias("price_provider_id"),
-                       pl.col("model_id").alias("catalog_model_id"), "valid_from", *PRICE_COLUMNS),
-        on=["source", "catalog_model_id"], how="inner",
-    ).filter(pl.col("provider_id").is_null() | (pl.col("provider_id") == pl.col("price_provider_id")))
-    return (joined.sort("model_id", "ref_order", "price_provider_id")
-            .group_by("model_id", maintain_order=True).first()
-            .select("model_id", pl.col("source").alias("price_source"), "price_provider_id",
-                    pl.col("catalog_model_id").alias("price_model_id"), pl.col("valid_from").alias("price_valid_from"),
-                    *PRICE_COLUMNS))
 
 
 def blended(profile: Profile, input_col: str = "input_usd_per_mtok", output_col: str = "output_usd_per_mtok",
@@ -63,6 +42,9 @@ def monthly_cost(blended_usd_per_mtok: pl.Expr, monthly_tokens: int) -> pl.Expr:
 def comparisons(prices: pl.DataFrame, references: list[str], profiles: dict[str, Profile],
                 monthly_tokens: int) -> pl.DataFrame:
     """Every priced model against every reference model, for every workload profile.
+
+    prices: curated models with their prices (the columns of marts.models); references: model ids;
+    monthly_tokens: tokens of traffic a month. Returns the rows of marts.price_comparisons but as_of.
 
     input_ratio = model input / reference input (same for output, blended);
     switch_saving = 1 - blended_ratio: the share of cost saved by moving from the reference.
@@ -93,7 +75,11 @@ def comparisons(prices: pl.DataFrame, references: list[str], profiles: dict[str,
 
 def class_ranks(prices: pl.DataFrame, profile: Profile) -> pl.DataFrame:
     """Rank (1 = cheapest) and percentile (0 = cheapest, 1 = dearest) of each model's blended
-    price among curated models of the same class."""
+    price for `profile` among curated models of the same class.
+
+    prices: curated models (model_id, model_class, input/output/cache_read USD/Mtok); models
+    without both an input and an output price are left out. Returns model_id,
+    rank_blended_usd_per_mtok, class_rank, class_size, class_percentile."""
     ranked = prices.filter(pl.col("input_usd_per_mtok").is_not_null() & pl.col("output_usd_per_mtok").is_not_null())
     ranked = ranked.with_columns(blended(profile).alias("rank_blended_usd_per_mtok"))
     return ranked.with_columns(
@@ -112,13 +98,21 @@ def is_alias() -> pl.Expr:
     return pl.col("model_id").str.contains(r"(?i)(^|[-_./:])latest($|[-_./:])")
 
 
-def price_changes(history: pl.LazyFrame, on: date, windows: tuple[int, ...] = WINDOWS) -> pl.LazyFrame:
-    """Per catalog model: relative change of input and output price over each window
-    (price on `on` / price `days` earlier - 1), and the number of list-price cuts and increases
-    (a period starting in (on - days, on] whose input or output price is lower / higher than the
-    period before it)."""
+def price_changes(history: pl.DataFrame, in_force: Mapping[date, pl.DataFrame], on: date,
+                  windows: tuple[int, ...] = WINDOWS) -> pl.DataFrame:
+    """Per catalog model in force on `on`: relative change of input and output price over each
+    window (price on `on` / price `days` earlier - 1, NULL without a positive earlier price), and
+    the number of list-price cuts and increases (a period starting in (on - days, on] whose input or
+    output price is lower / higher than the period before it).
+
+    history: marts.price_history (source, provider_id, model_id, valid_from, valid_to, prices);
+    in_force: the price periods in force on `on` and on `on - days` for every window (rows of
+    marts.price_periods_on(day)). Raises KeyError when a date is missing from in_force.
+    Returns source, provider_id, model_id, input/output_usd_per_mtok and, per window,
+    price_cuts_<days>d, price_increases_<days>d, input_change_<days>d, output_change_<days>d.
+    """
     keys = ["source", "provider_id", "model_id"]
-    now = in_force(history, on).select(*keys, "input_usd_per_mtok", "output_usd_per_mtok")
+    now = in_force[on].select(*keys, "input_usd_per_mtok", "output_usd_per_mtok")
     ordered = history.sort(*keys, "valid_from", nulls_last=False).with_columns(
         pl.col("input_usd_per_mtok").shift(1).over(keys).alias("previous_input"),
         pl.col("output_usd_per_mtok").shift(1).over(keys).alias("previous_output"),
@@ -127,7 +121,7 @@ def price_changes(history: pl.LazyFrame, on: date, windows: tuple[int, ...] = WI
     out = now
     for days in windows:
         start = on - timedelta(days=days)
-        then = in_force(history, start).select(
+        then = in_force[start].select(
             *keys, pl.col("input_usd_per_mtok").alias("input_then"), pl.col("output_usd_per_mtok").alias("output_then"))
         moves = ordered.filter((pl.col("valid_from") > start) & (pl.col("valid_from") <= on))
         cuts = (pl.col("input_usd_per_mtok") < pl.col("previous_input")) | (pl.col("output_usd_per_mtok") < pl.col("previous_output"))
@@ -144,3 +138,8 @@ def price_changes(history: pl.LazyFrame, on: date, windows: tuple[int, ...] = WI
                    pl.col(f"price_cuts_{days}d").fill_null(0), pl.col(f"price_increases_{days}d").fill_null(0))
                .drop("input_then", "output_then"))
     return out
+
+
+def window_dates(on: date, windows: tuple[int, ...] = WINDOWS) -> list[date]:
+    """The dates price_changes needs prices in force on: `on` and `on - days` for every window."""
+    return [on, *(on - timedelta(days=days) for days in windows)]

@@ -1,140 +1,245 @@
-"""The metrics stage: read the validated marts as Polars frames, compute every metric family as
-of the run's date, write the results back as marts and record this edition's baselines."""
+"""The metrics stage, in three steps:
+
+1. `read`: the validated marts and the previous editions' baselines, as Polars frames
+   (`MetricInputs`); prices in force on other dates than the as-of date come from the SQL macros
+   of sql/macros/ through sql/reads/.
+2. `compute`: pure, frames in and frames out (`MetricMarts`, one frame per metric mart) for one
+   workload profile: the run's (`--profile`) or config's default.
+3. `write`: every metric mart created empty from its DDL (sql/marts/<name>.sql, build step
+   `metric_marts`) and filled by column name; this edition's baselines recorded in history.*
+   (sql/history/record/); the public views of build step `metrics` created.
+
+`run` chains the three; it is what the metrics flow and the plain runner call.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from datetime import date
-from functools import cache
+from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from flows.config import Config, load_config
-from flows.metrics import changes, claims, funding, lineup, prices
+from flows.errors import VendorbriefError
+from flows.metrics import changes, claims, flagships, funding, lineup, prices
 from flows.warehouse.build import run_step
-from flows.warehouse.store import first_row
+from flows.warehouse.store import read_file, run_file
+
+# Curated model columns the price metrics carry along.
+MODEL_COLUMNS = ("model_id", "vendor_id", "model_name", "model_class", "released_on", "is_open_weights",
+                 "architecture", "total_params_b", "active_params_b", "context_window_tokens", "licence")
+MODEL_PRICE_COLUMNS = ("price_source", "price_provider_id", "price_model_id", "price_valid_from",
+                       *prices.PRICE_COLUMNS)
+REVENUE_COLUMNS = ("vendor_id", "revenue_low_usd", "revenue_high_usd", "basis", "source_id", "source_as_of")
+RECORDED = ("edition_prices", "edition_funding_rounds", "edition_metrics", "catalog_counts")
 
 
-def _frame(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> pl.DataFrame:
-    return con.sql(query, params=params).pl()
+@dataclass(frozen=True)
+class PreviousEdition:
+    """What an earlier edition recorded (history.edition_*, rows of one run_id)."""
+    prices: pl.DataFrame
+    funding_rounds: pl.DataFrame
+    metrics: pl.DataFrame
 
 
-def write_table(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> int:
-    """Replace marts.<name> with the frame (names are ours, never taken from data)."""
-    con.register("_frame", frame)
-    try:
-        con.execute(f"create or replace table marts.{name} as select * from _frame")
-    finally:
-        con.unregister("_frame")
-    return frame.height
+@dataclass(frozen=True)
+class MetricInputs:
+    """Everything `compute` reads, taken from the warehouse by `read`.
+
+    models: marts.models (curated models released by as_of, with their price that day);
+    vendors: marts.vendors; rounds: marts.funding_rounds (amounts in USD);
+    revenue: staging.stg_facts__revenue_estimates (REVENUE_COLUMNS); claims: staging.stg_facts__claims;
+    price_history: marts.price_history; current_prices: marts.prices_current;
+    catalog_prices: catalog price periods in force on as_of and on as_of minus each price-change window;
+    model_prices: curated model prices on as_of and on every claim's date (marts.model_prices_on);
+    baseline: per vendor, the previous edition it compares with (see choose_baselines);
+    previous: those editions' records, by run_id.
+    """
+    run_id: str
+    as_of: date
+    models: pl.DataFrame
+    vendors: pl.DataFrame
+    rounds: pl.DataFrame
+    revenue: pl.DataFrame
+    claims: pl.DataFrame
+    price_history: pl.DataFrame
+    current_prices: pl.DataFrame
+    catalog_prices: dict[date, pl.DataFrame]
+    model_prices: dict[date, pl.DataFrame]
+    baseline: pl.DataFrame
+    previous: dict[str, PreviousEdition]
 
 
-def _flagships(models: pl.DataFrame) -> pl.DataFrame:
-    """Each vendor's flagship: its latest-released priced flagship-class model (else the latest flagship)."""
-    flag = models.filter(pl.col("model_class") == "flagship").with_columns(
-        pl.col("input_usd_per_mtok").is_not_null().alias("is_priced"))
-    return (flag.sort("vendor_id", "is_priced", "released_on", "model_id", descending=[False, True, True, False], nulls_last=True)
-            .group_by("vendor_id", maintain_order=True).first()
-            .select("vendor_id", pl.col("model_id").alias("flagship_model_id")))
+@dataclass(frozen=True)
+class MetricMarts:
+    """The metric marts, one frame each, named after their table (columns as sql/marts/<name>.sql)."""
+    model_metrics: pl.DataFrame
+    price_comparisons: pl.DataFrame
+    vendor_funding: pl.DataFrame
+    valuation_steps: pl.DataFrame
+    revenue_multiples: pl.DataFrame
+    vendor_lineup: pl.DataFrame
+    claim_audit: pl.DataFrame
+    vendor_metrics: pl.DataFrame
+    vendor_flagships: pl.DataFrame
+    edition_changes: pl.DataFrame
+    edition_baseline: pl.DataFrame
+    catalog_price_changes: pl.DataFrame
+
+    def frames(self) -> dict[str, pl.DataFrame]:
+        """The marts by name, as write_marts takes them."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def compute(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date, config: Config | None = None) -> dict[str, int]:
-    config = config or load_config()
-    brief = config.briefing
-    profile = config.profiles[config.default_profile]
+# --- 1. read -------------------------------------------------------------------------------------
 
-    history = _frame(con, "select * from marts.price_history").lazy()
-    refs = _frame(con, """select model_id, ref_order, source, provider_id, catalog_model_id
-                          from staging.stg_facts__model_catalog_refs""").lazy()
-    models = _frame(con, "select * from marts.models")
-    vendors = _frame(con, "select * from marts.vendors")
-    rounds = _frame(con, "select * from marts.funding_rounds")
-    revenue = _frame(con, """select vendor_id, revenue_low_usd, revenue_high_usd, basis, source_id, source_as_of
-                             from staging.stg_facts__revenue_estimates""")
-    claim_rows = _frame(con, "select * from staging.stg_facts__claims")
+def _table(con: duckdb.DuckDBPyConnection, name: str) -> pl.DataFrame:
+    return con.table(name).pl()  # a relation by name: no SQL text
 
-    @cache
-    def prices_on(day: date) -> pl.DataFrame:
-        return prices.model_prices(refs, history, day).collect()
 
-    # Prices of curated models on the as-of date, with their class and vendor.
-    curated = models.select("model_id", "vendor_id", "model_name", "model_class", "released_on", "is_open_weights",
-                            "architecture", "total_params_b", "active_params_b", "context_window_tokens", "licence")
-    priced = curated.join(prices_on(as_of), on="model_id", how="left")
-    ranks = prices.class_ranks(priced, profile)
-    moves = prices.price_changes(history, as_of).collect()
-    model_metrics = (priced.join(ranks, on="model_id", how="left")
-                     .join(lineup.model_architecture(curated), on="model_id", how="left")
-                     .join(moves.rename({"model_id": "price_model_id", "provider_id": "price_provider_id",
-                                         "source": "price_source"})
-                           .drop("input_usd_per_mtok", "output_usd_per_mtok"),
-                           on=["price_source", "price_provider_id", "price_model_id"], how="left")
-                     .with_columns(pl.lit(as_of).alias("as_of")))
+def read(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) -> MetricInputs:
+    """The metrics' inputs from a warehouse whose transform and data validation ran.
 
-    references = [m for m in brief.reference_models if m in set(models["model_id"])]
-    comparisons = prices.comparisons(
-        priced.filter(pl.col("input_usd_per_mtok").is_not_null()), references, config.profiles, config.monthly_tokens,
-    ).with_columns(pl.lit(as_of).alias("as_of"))
-
-    funding_rows = funding.vendor_funding(vendors, rounds, revenue_latest(vendors)).with_columns(pl.lit(as_of).alias("as_of"))
-    steps = funding.valuation_steps(rounds)
-    multiples = funding.revenue_multiples(rounds, revenue.filter(pl.col("source_as_of") <= as_of))
-    lineup_rows = lineup.vendor_lineup(curated).with_columns(pl.lit(as_of).alias("as_of"))
-    complete = set(vendors.filter(pl.col("funding_rounds_complete"))["vendor_id"])
-    audit = claims.audit(claim_rows, as_of, prices_on, rounds, config, complete)
-
-    vendor_metrics = _vendor_metrics(vendors, models, comparisons, funding_rows, lineup_rows, moves, brief, config)
+    Raises VendorbriefError (naming the sql/ file) when a read fails.
+    """
+    claim_rows = _table(con, "staging.stg_facts__claims")
+    vendors = _table(con, "marts.vendors")
+    claim_dates = set(claim_rows.filter(pl.col("source_as_of") <= as_of)["source_as_of"].to_list())
     baseline = edition_baselines(con, run_id, as_of, vendors["vendor_id"].to_list())
-    current_prices = _frame(con, "select * from marts.prices_current")
-    frames = []
-    for previous_run_id, group in baseline.filter(pl.col("previous_run_id").is_not_null()).group_by("previous_run_id"):
-        ids = group["vendor_id"].to_list()
-        base_prices = _frame(con, "select * from history.edition_prices where run_id = ?", [previous_run_id[0]])
-        found = [
-            changes.price_changes(current_prices, base_prices),
-            changes.model_changes(current_prices, base_prices),
-            changes.round_changes(rounds, _frame(con, "select * from history.edition_funding_rounds where run_id = ?", [previous_run_id[0]])),
-            changes.metric_moves(vendor_metrics, _frame(con, "select * from history.edition_metrics where run_id = ?", [previous_run_id[0]]),
-                                 brief.metric_move_threshold),
-        ]
-        frames += [f.filter(pl.col("vendor_id").is_in(ids)).with_columns(pl.lit(previous_run_id[0]).alias("previous_run_id"))
-                   for f in found]
-    edition = changes.edition_changes(run_id, frames)
+    previous_ids = sorted(set(baseline["previous_run_id"].drop_nulls().to_list()))
+    return MetricInputs(
+        run_id=run_id, as_of=as_of,
+        models=_table(con, "marts.models"),
+        vendors=vendors,
+        rounds=_table(con, "marts.funding_rounds"),
+        revenue=_table(con, "staging.stg_facts__revenue_estimates").select(REVENUE_COLUMNS),
+        claims=claim_rows,
+        price_history=_table(con, "marts.price_history"),
+        current_prices=_table(con, "marts.prices_current"),
+        catalog_prices={day: read_file(con, "reads/catalog_prices_on.sql", {"day": day})
+                        for day in prices.window_dates(as_of)},
+        model_prices={day: read_file(con, "reads/model_prices_on.sql", {"day": day})
+                      for day in sorted(claim_dates | {as_of})},
+        baseline=baseline,
+        previous=_previous_editions(con, previous_ids),
+    )
 
-    counts = {
-        "model_metrics": write_table(con, "model_metrics", model_metrics),
-        "price_comparisons": write_table(con, "price_comparisons", comparisons),
-        "vendor_funding": write_table(con, "vendor_funding", funding_rows),
-        "valuation_steps": write_table(con, "valuation_steps", steps),
-        "revenue_multiples": write_table(con, "revenue_multiples", multiples),
-        "vendor_lineup": write_table(con, "vendor_lineup", lineup_rows),
-        "claim_audit": write_table(con, "claim_audit", audit),
-        "vendor_metrics": write_table(con, "vendor_metrics", vendor_metrics.with_columns(pl.lit(as_of).alias("as_of"))),
-        "edition_changes": write_table(con, "edition_changes", edition),
-        "edition_baseline": write_table(con, "edition_baseline", baseline),
-        "catalog_price_changes": write_table(con, "catalog_price_changes", _catalog_moves(moves, current_prices, as_of)),
-    }
-    _record_baselines(con, run_id, as_of)
-    run_step(con, "metrics")
-    counts["price_changes"] = edition.filter(pl.col("kind") == "price_change").height
-    return counts
+
+def _previous_editions(con: duckdb.DuckDBPyConnection, run_ids: list[str]) -> dict[str, PreviousEdition]:
+    if not run_ids:
+        return {}
+    recorded = {name: read_file(con, f"reads/{name}.sql", {"run_ids": run_ids})
+                for name in ("edition_prices", "edition_funding_rounds", "edition_metrics")}
+
+    def of(name: str, run_id: str) -> pl.DataFrame:
+        return recorded[name].filter(pl.col("run_id") == run_id)
+
+    return {r: PreviousEdition(of("edition_prices", r), of("edition_funding_rounds", r), of("edition_metrics", r))
+            for r in run_ids}
 
 
 def edition_baselines(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date, vendor_ids: list[str]) -> pl.DataFrame:
-    """Per vendor, the edition its "what changed" compares with: the last successful run of an
-    earlier date that rendered that vendor's briefing. A re-run on the same date replaces that
-    date's edition; a catalog-only ingest, or a run that kept the vendor's briefing, rendered none."""
-    runs = con.execute("""
-        select run_id, as_of, coalesce(json_extract_string(message, '$.rendered[*]'), []) as rendered
-        from history.pipeline_runs
-        where status = 'success' and as_of < ? and run_id in (select distinct run_id from history.edition_prices)
-        order by as_of desc, run_id desc""", [as_of]).fetchall()
+    """Per vendor, the edition its "what changed" compares with (see choose_baselines), read from
+    history.pipeline_runs (sql/reads/previous_editions.sql)."""
+    runs = run_file(con, "reads/previous_editions.sql", {"as_of": as_of})
+    return choose_baselines(runs, run_id, as_of, vendor_ids)
+
+
+def choose_baselines(runs: list[tuple[str, date, list[str]]], run_id: str, as_of: date,
+                     vendor_ids: list[str]) -> pl.DataFrame:
+    """Per vendor, the last successful run of an earlier date that rendered that vendor's briefing.
+
+    runs: (run_id, as_of, rendered vendor ids) of earlier successful runs that recorded an edition,
+    latest first. A re-run on the same date replaces that date's edition; a catalog-only ingest, or
+    a run that kept the vendor's briefing, rendered none. Returns run_id, as_of, vendor_id,
+    previous_run_id, previous_as_of (NULL when the vendor has no earlier edition).
+    """
     rows = []
     for vid in vendor_ids:
         found = next(((r, on) for r, on, rendered in runs if vid in rendered), (None, None))
         rows.append({"run_id": run_id, "as_of": as_of, "vendor_id": vid, "previous_run_id": found[0], "previous_as_of": found[1]})
     return pl.DataFrame(rows, schema={"run_id": pl.String, "as_of": pl.Date, "vendor_id": pl.String,
                                       "previous_run_id": pl.String, "previous_as_of": pl.Date})
+
+
+# --- 2. compute (pure) ---------------------------------------------------------------------------
+
+def compute(inputs: MetricInputs, config: Config, profile: str | None = None) -> MetricMarts:
+    """Every metric family as of inputs.as_of, for the workload profile `profile` (default:
+    config.default_profile): class ranks, the flagship's ratios in vendor_metrics and the claim
+    audit's blended prices use it; price_comparisons covers every profile.
+
+    Pure: reads only `inputs` and `config`. Raises KeyError for a profile config does not know
+    (the run checks it first).
+    """
+    as_of = inputs.as_of
+    profile = profile or config.default_profile
+    brief = config.briefing
+    models = inputs.models
+
+    # Curated models with their price on the as-of date (marts.models computes it in SQL).
+    priced = models.select(*MODEL_COLUMNS, *MODEL_PRICE_COLUMNS)
+    ranks = prices.class_ranks(priced, config.profiles[profile])
+    moves = prices.price_changes(inputs.price_history, inputs.catalog_prices, as_of)
+    model_metrics = (priced.join(ranks, on="model_id", how="left")
+                     .join(lineup.model_architecture(priced), on="model_id", how="left")
+                     .join(moves.rename({"model_id": "price_model_id", "provider_id": "price_provider_id",
+                                         "source": "price_source"})
+                           .drop("input_usd_per_mtok", "output_usd_per_mtok"),
+                           on=["price_source", "price_provider_id", "price_model_id"], how="left"))
+
+    references = [m for m in brief.reference_models if m in set(models["model_id"])]
+    comparisons = prices.comparisons(
+        priced.filter(pl.col("input_usd_per_mtok").is_not_null()), references, config.profiles, config.monthly_tokens)
+
+    vendors = inputs.vendors
+    funding_rows = funding.vendor_funding(vendors, inputs.rounds, revenue_latest(vendors))
+    lineup_rows = lineup.vendor_lineup(priced)
+    complete = set(vendors.filter(pl.col("funding_rounds_complete"))["vendor_id"])
+    audit = claims.audit(inputs.claims, as_of, inputs.model_prices.__getitem__, inputs.rounds, config, complete, profile)
+
+    flagship_rows = flagships.vendor_flagships(sorted(vendors["vendor_id"]), models, brief.reference_models)
+    vendor_metrics = _vendor_metrics(vendors, models, flagship_rows, comparisons, funding_rows, lineup_rows, moves,
+                                     profile)
+    edition = changes.edition_changes(inputs.run_id, _changes(inputs, vendor_metrics, brief.metric_move_threshold))
+
+    return MetricMarts(
+        model_metrics=_dated(model_metrics, as_of),
+        price_comparisons=_dated(comparisons, as_of),
+        vendor_funding=_dated(funding_rows, as_of),
+        valuation_steps=funding.valuation_steps(inputs.rounds),
+        revenue_multiples=funding.revenue_multiples(inputs.rounds, inputs.revenue.filter(pl.col("source_as_of") <= as_of)),
+        vendor_lineup=_dated(lineup_rows, as_of),
+        claim_audit=audit,
+        vendor_metrics=_dated(vendor_metrics, as_of),
+        vendor_flagships=flagship_rows,
+        edition_changes=edition,
+        edition_baseline=inputs.baseline,
+        catalog_price_changes=_catalog_moves(moves, inputs.current_prices, as_of),
+    )
+
+
+def _dated(frame: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    return frame.with_columns(pl.lit(as_of).alias("as_of"))
+
+
+def _changes(inputs: MetricInputs, vendor_metrics: pl.DataFrame, threshold: float) -> list[pl.DataFrame]:
+    """Each vendor's changes against its own previous edition (vendors share one when they can)."""
+    frames = []
+    for (previous_run_id,), group in inputs.baseline.filter(pl.col("previous_run_id").is_not_null()).group_by("previous_run_id"):
+        ids = group["vendor_id"].to_list()
+        before = inputs.previous[previous_run_id]
+        found = [
+            changes.price_changes(inputs.current_prices, before.prices),
+            changes.model_changes(inputs.current_prices, before.prices),
+            changes.round_changes(inputs.rounds, before.funding_rounds),
+            changes.metric_moves(vendor_metrics, before.metrics, threshold),
+        ]
+        frames += [f.filter(pl.col("vendor_id").is_in(ids)).with_columns(pl.lit(previous_run_id).alias("previous_run_id"))
+                   for f in found]
+    return frames
 
 
 def _catalog_moves(moves: pl.DataFrame, current: pl.DataFrame, as_of: date) -> pl.DataFrame:
@@ -149,21 +254,19 @@ def _catalog_moves(moves: pl.DataFrame, current: pl.DataFrame, as_of: date) -> p
 
 
 def revenue_latest(vendors: pl.DataFrame) -> pl.DataFrame:
+    """Each vendor's latest revenue estimate (USD, low and high), as marts.vendors carries it."""
     return vendors.select("vendor_id", "revenue_low_usd", "revenue_high_usd", "revenue_on", "revenue_source_id")
 
 
-def _vendor_metrics(vendors: pl.DataFrame, models: pl.DataFrame, comparisons: pl.DataFrame, funding_rows: pl.DataFrame,
-                    lineup_rows: pl.DataFrame, moves: pl.DataFrame, brief, config: Config) -> pl.DataFrame:
+def _vendor_metrics(vendors: pl.DataFrame, models: pl.DataFrame, flagship_rows: pl.DataFrame, comparisons: pl.DataFrame,
+                    funding_rows: pl.DataFrame, lineup_rows: pl.DataFrame, moves: pl.DataFrame, profile: str) -> pl.DataFrame:
     """One long table of per-vendor numbers (metric, value): the verdict rules and the
-    edition-change thresholds read it."""
-    flag = _flagships(models)
-    # The flagship is compared with the first reference model made by another vendor.
-    owner = dict(zip(models["model_id"], models["vendor_id"], strict=True))
+    edition-change thresholds read it. The flagship's ratios are those of `profile`."""
     rows = []
-    for vid, flagship in zip(flag["vendor_id"], flag["flagship_model_id"], strict=True):
-        reference = next((m for m in brief.reference_models if owner.get(m) not in (None, vid)), None)
+    # The flagship is compared with the first reference model made by another vendor.
+    for vid, flagship, reference in flagship_rows.filter(pl.col("flagship_model_id").is_not_null()).iter_rows():
         sel = comparisons.clear() if reference is None else comparisons.filter((pl.col("model_id") == flagship) & (pl.col("reference_model_id") == reference)
-                                 & (pl.col("profile") == config.default_profile))
+                                 & (pl.col("profile") == profile))
         if not sel.is_empty():
             r = sel.row(0, named=True)
             rows += [(vid, "flagship_blended_ratio", r["blended_ratio"]), (vid, "flagship_input_ratio", r["input_ratio"]),
@@ -193,17 +296,53 @@ def _vendor_metrics(vendors: pl.DataFrame, models: pl.DataFrame, comparisons: pl
     return frame.sort("vendor_id", "metric")
 
 
-def _record_baselines(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) -> None:
-    """This edition's state, the baseline the next edition's changes and drift guards compare with."""
-    con.execute("""insert into history.edition_prices
-        select ?, ?, source, provider_id, model_id, vendor_id, input_usd_per_mtok, output_usd_per_mtok,
-               cache_read_usd_per_mtok, cache_write_usd_per_mtok
-        from marts.prices_current""", [run_id, as_of])
-    con.execute("""insert into history.edition_funding_rounds
-        select ?, ?, round_id, vendor_id, round_name, announced_on, amount_usd, post_money_valuation_usd
-        from marts.funding_rounds""", [run_id, as_of])
-    con.execute("""insert into history.edition_metrics
-        select ?, ?, vendor_id, metric, value from marts.vendor_metrics""", [run_id, as_of])
-    con.execute("""insert into history.catalog_counts
-        select ?, ?, source, provider_id, count(distinct model_id) from marts.prices_current group by all""",
-                [run_id, as_of])
+# --- 3. write ------------------------------------------------------------------------------------
+
+def write(con: duckdb.DuckDBPyConnection, marts: MetricMarts, run_id: str, as_of: date) -> dict[str, int]:
+    """Write the metric marts, record this edition's baselines in history.* and create the public
+    views over the marts; returns rows written per mart."""
+    counts = write_marts(con, marts.frames())
+    record_baselines(con, run_id, as_of)
+    run_step(con, "metrics")
+    return counts
+
+
+def write_marts(con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame]) -> dict[str, int]:
+    """Create every metric mart empty from its DDL (sql/marts/<name>.sql, build step
+    `metric_marts`), then insert its frame by column name; returns rows written per mart.
+    Raises VendorbriefError when the frames and the DDL files do not name the same marts and columns."""
+    created = {Path(rel).stem for rel in run_step(con, "metric_marts")}
+    if set(frames) != created:
+        raise VendorbriefError(f"metric marts: frames {sorted(set(frames) - created)} have no DDL, "
+                               f"DDL {sorted(created - set(frames))} no frame")
+    for name, frame in frames.items():
+        declared = con.table(f"marts.{name}").columns
+        if sorted(declared) != sorted(frame.columns):
+            raise VendorbriefError(f"sql/marts/{name}.sql declares {declared}, the metrics computed {frame.columns}")
+        con.register("_frame", frame)
+        try:
+            con.execute(f"insert into marts.{name} by name select * from _frame")  # names are ours, never data
+        finally:
+            con.unregister("_frame")
+    return {name: frame.height for name, frame in frames.items()}
+
+
+def record_baselines(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) -> None:
+    """This edition's state, the baseline the next edition's changes and drift guards compare
+    with: one insert per history table (sql/history/record/<table>.sql)."""
+    for table in RECORDED:
+        run_file(con, f"history/record/{table}.sql", {"run_id": run_id, "as_of": as_of})
+
+
+# --- the stage -----------------------------------------------------------------------------------
+
+def run(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date, config: Config | None = None,
+        profile: str | None = None) -> dict[str, int]:
+    """The metrics stage on a build: read, compute for `profile` (default: the configured default
+    profile), write. Returns rows written per mart and `price_changes`, the edition's count of
+    catalog price changes."""
+    inputs = read(con, run_id, as_of)
+    marts = compute(inputs, config or load_config(), profile)
+    counts = write(con, marts, run_id, as_of)
+    counts["price_changes"] = marts.edition_changes.filter(pl.col("kind") == "price_change").height
+    return counts

@@ -15,6 +15,7 @@ LOCK_WAIT_SECONDS = 1800
 
 
 def server_env(port: int = 4200) -> dict[str, str]:
+    """The environment of a local Prefect server: its home under .prefect/, no telemetry."""
     env = dict(os.environ)
     env.setdefault("PREFECT_HOME", str(PREFECT_HOME))
     env["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
@@ -33,6 +34,7 @@ def start_server(port: int = 4200) -> int:
 
 
 def deployments(warehouse: Path, out_dir: Path, litellm_url: str) -> list:
+    """The deployments weekly-briefings and daily-prices of the vendor-briefings flow."""
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
     from prefect.schedules import Cron
 
@@ -62,6 +64,7 @@ def deployments(warehouse: Path, out_dir: Path, litellm_url: str) -> list:
 
 
 def serve_deployments(warehouse: Path, out_dir: Path, litellm_url: str) -> None:
+    """Serve the deployments until SIGTERM (a run waits for the one before it)."""
     from prefect import serve
 
     serve(*deployments(warehouse, out_dir, litellm_url))

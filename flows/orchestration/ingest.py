@@ -40,12 +40,14 @@ def fetch_snapshot(source: str) -> bytes:
 
 @task(cache_policy=NO_CACHE, persist_result=False)
 def load_facts(build_path: str, sources_dir: str) -> dict[str, int]:
+    """Task: the curated facts into raw.facts__*; rows per table."""
     with connect_new(Path(build_path)) as con:
         return lib.load_fact_base(con, Path(sources_dir))
 
 
 @task(cache_policy=NO_CACHE, persist_result=False)
 def load_genai_prices(build_path: str) -> dict[str, int]:
+    """Task: the genai-prices catalog into raw.genai_prices__*; rows per table."""
     with connect_new(Path(build_path)) as con:
         return lib.load_genai_prices(con)
 
@@ -53,6 +55,7 @@ def load_genai_prices(build_path: str) -> dict[str, int]:
 @task(cache_policy=NO_CACHE, persist_result=False)
 def load_litellm_snapshots(build_path: str, extra_snapshot: str | None, extra_as_of: date | None,
                            sources_dir: str, extra_source: str | None = None) -> dict[str, int]:
+    """Task: the bundled LiteLLM snapshots and the extra one (if any) into raw.litellm__*."""
     snaps = lib.bundled_snapshots(Path(sources_dir))
     if extra_snapshot:
         snaps.append(litellm_catalog.load_path(Path(extra_snapshot), extra_as_of, source_uri=extra_source))
@@ -62,6 +65,7 @@ def load_litellm_snapshots(build_path: str, extra_snapshot: str | None, extra_as
 
 @task(cache_policy=NO_CACHE, persist_result=False)
 def build_models(build_path: str) -> dict[str, int]:
+    """Task: build step `transform`; rows per table and view."""
     with connect_new(Path(build_path)) as con:
         lib.build_models(con)
         return lib.table_counts(con)
@@ -70,6 +74,8 @@ def build_models(build_path: str) -> dict[str, int]:
 @flow(name="ingest", flow_run_name="ingest")
 def ingest(build_path: str, extra_snapshot: str | None = None, extra_as_of: date | None = None,
            sources_dir: str = str(SOURCES_DIR), extra_source: str | None = None) -> dict[str, int]:
+    """The ingest stage as a flow: facts, catalogs and snapshots into a new build, then the SQL layers.
+    Returns rows per table."""
     counts = load_facts(build_path, sources_dir)
     counts |= load_genai_prices(build_path)
     counts |= load_litellm_snapshots(build_path, extra_snapshot, extra_as_of, sources_dir, extra_source)

@@ -17,6 +17,7 @@ from flows.orchestration import render as render_flow
 from flows.orchestration import validate as validate_flow
 from flows import run as runlib
 from flows.settings import DEFAULT_OUT_DIR, DEFAULT_WAREHOUSE, SOURCES_DIR
+from flows.warehouse.store import run_file
 
 
 class PrefectRunner:
@@ -26,22 +27,28 @@ class PrefectRunner:
         self.dask_address = dask_address
 
     def fetch_snapshot(self, source: str) -> bytes:
+        """See StageRunner (flows/run.py): here as Prefect flows, with retries where a network is involved."""
         return ingest_flow.fetch_snapshot(source)
 
     def ingest(self, build_path: str, extra_snapshot: str | None, extra_as_of: date | None, sources_dir: str,
                extra_source: str | None) -> dict:
+        """See StageRunner."""
         return ingest_flow.ingest(build_path, extra_snapshot, extra_as_of, sources_dir, extra_source)
 
     def transform(self, build_path: str) -> dict:
+        """See StageRunner."""
         return ingest_flow.transform(build_path)
 
     def validate(self, build_path: str, run_id: str, as_of: date, phase: str) -> dict:
+        """See StageRunner."""
         return validate_flow.validate(build_path, run_id, as_of, phase)
 
-    def metrics(self, build_path: str, run_id: str, as_of: date) -> dict:
-        return metrics_flow.metrics(build_path, run_id, as_of)
+    def metrics(self, build_path: str, run_id: str, as_of: date, profile: str | None = None) -> dict:
+        """See StageRunner."""
+        return metrics_flow.metrics(build_path, run_id, as_of, profile)
 
     def render(self, build_path: str, out_dir: str, run_id: str, params: dict) -> dict:
+        """See StageRunner; with a Dask address, briefings render on that cluster."""
         as_of = date.fromisoformat(params["as_of"])
         if not self.dask_address:
             return render_flow.render(build_path, out_dir, as_of, params)
@@ -124,9 +131,7 @@ def publish_artifacts(summary: runlib.RunSummary) -> None:
     ]
     create_markdown_artifact("\n".join(lines), key="run-summary", description="Run summary")
     with duckdb.connect(str(summary.warehouse), read_only=True) as con:
-        rows = con.execute("""select suite, expectation, severity, success, unexpected_count, unexpected_sample
-                              from history.dq_results where run_id = ? and not success
-                              order by severity, suite""", [summary.run_id]).fetchall()
+        rows = run_file(con, "reads/failed_expectations.sql", {"run_id": summary.run_id})
     create_table_artifact(
         [{"suite": r[0], "expectation": r[1], "severity": r[2], "success": r[3], "rows": r[4],
           "examples": (r[5] or "")[:200]} for r in rows],

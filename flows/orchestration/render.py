@@ -23,6 +23,7 @@ from flows.warehouse.store import connect_new
 
 @task(cache_policy=NO_CACHE, persist_result=False)
 def prepare_briefings(build_path: str, as_of: date, params: dict[str, Any]) -> tuple[list, list[str], dict[str, str]]:
+    """The briefings to render (jobs), those kept as published, and the manifest of the render stage."""
     with connect_new(Path(build_path)) as con:
         return lib.prepare(con, as_of, params)
 
@@ -30,6 +31,7 @@ def prepare_briefings(build_path: str, as_of: date, params: dict[str, Any]) -> t
 @task(cache_policy=NO_CACHE, persist_result=False)
 def render_briefing(name: str, context: dict[str, Any], charts: dict[str, str | None],
                     options: dict[str, Any]) -> dict[str, bytes]:
+    """One briefing's files (format -> bytes) from its context and charts, on any worker."""
     return pdf.render_briefing(context, charts, options)
 
 
@@ -42,16 +44,20 @@ def render_briefings(build_path: str, staging: str, as_of: date, params: dict[st
 
 @task(cache_policy=NO_CACHE, persist_result=False)
 def write_briefings(build_path: str, staging: str, as_of: date, results: dict, manifest: dict[str, str]) -> list[str]:
+    """Write the rendered files under `staging`; returns the URLs the fetcher refused."""
     with connect_new(Path(build_path)) as con:
         return lib.write(con, Path(staging), as_of, results, manifest)
 
 
 def default_workers() -> int:
+    """Worker processes for the local render: the cores, 1 to 8."""
     return max(1, min(os.cpu_count() or 1, 8))
 
 
 @flow(name="render", flow_run_name="render {as_of}")
 def render(build_path: str, staging: str, as_of: date, params: dict[str, Any], use_dask: bool = False) -> dict[str, Any]:
+    """The render stage as a flow: in a local process pool, or on Dask with one task per briefing.
+    Returns rendered and skipped vendor ids (and, on Dask, the URLs refused)."""
     if not use_dask:
         return render_briefings(build_path, staging, as_of, params, default_workers())
     jobs, skipped, manifest = prepare_briefings(build_path, as_of, params)

@@ -14,6 +14,7 @@ from flows.warehouse.store import connect_new
 
 @task(cache_policy=NO_CACHE, persist_result=False)
 def run_suites(build_path: str, run_id: str, as_of: date, phase: str) -> dict:
+    """The validate stage on the build at `build_path` (flows/quality/suites.validate_build)."""
     with connect_new(Path(build_path)) as con:
         return quality.validate_build(con, run_id, as_of, phase)
 

@@ -1,1 +1,2 @@
-"""Briefings: contexts from the warehouse, charts, HTML and PDF typesetting, publication."""
+"""Briefings: report views read once (inputs), typed contexts (model, context), charts, HTML and
+PDF typesetting (typeset), the render stage (stage) and publication (publish)."""

@@ -30,6 +30,7 @@ def _theme(chart: alt.TopLevelMixin, width: int, height: int) -> alt.TopLevelMix
 
 
 def to_svg(chart: alt.TopLevelMixin) -> str:
+    """The chart as inline SVG markup (no XML prolog), text in the bundled font."""
     svg = _converter().vegalite_to_svg(chart.to_dict())
     # Inline SVG: no XML prolog. Its text uses the bundled (reduced) font the PDF already embeds.
     svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
@@ -37,7 +38,8 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
 
 
 def workload_costs(rows: list[dict], vendor_model: str, profile_order: list[str]) -> str | None:
-    """Monthly cost per workload profile: the vendor's flagship against each reference model."""
+    """Monthly cost (USD) per workload profile: the vendor's flagship against each reference model,
+    from the JSON form of a briefing's workloads; None without workloads."""
     if not rows:
         return None
     data = []
@@ -62,6 +64,8 @@ def workload_costs(rows: list[dict], vendor_model: str, profile_order: list[str]
 
 
 def valuation_over_time(rounds: list[dict]) -> str | None:
+    """Post-money valuation (USD, log scale) at each round that has one, from the JSON form of a
+    briefing's rounds; None with fewer than two valued rounds."""
     points = [{"date": r["announced_on"], "valuation": r["post_money_valuation_usd"], "round": r["round_name"].replace("_", " ")}
               for r in rounds if r.get("post_money_valuation_usd")]
     if len(points) < 2:
@@ -86,7 +90,9 @@ def _log_ticks(values: list[float]) -> list[float]:
 
 
 def flagship_prices(vendors: list[dict]) -> str | None:
-    """Flagship input price against output price, log-log, one labelled point per price pair.
+    """Flagship input price against output price (USD per million tokens), log-log, one labelled
+    point per price pair, from the JSON form of the landscape's vendor columns; None when no
+    flagship is priced.
 
     Vendors at the same prices share one point and one label; a label goes to the left of its
     point when another point sits close on its right, so labels do not run into each other."""

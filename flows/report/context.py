@@ -1,55 +1,49 @@
-"""Plain data for the briefings, read from the warehouse marts. Templates never see SQL.
+"""Briefing contexts: the typed contents (flows/report/model.py) of each vendor briefing and of
+the landscape, computed from the report's inputs (flows/report/inputs.py). No SQL and no I/O here.
 
-Every figure a briefing prints comes with a footnote number: `Notes.ref` registers the source
-(a curated source id, or a price catalog snapshot) and the as-of date, and returns the number
-the sources appendix lists it under.
+A briefing is built in three steps: read (`inputs.read_inputs`, every report view once for all
+vendors), compute (the decisions: which price is disputed, whether a headcount is, which profile
+the verdict speaks of, which verdict rules hold, how the edition changes group) and present
+(typed parts with citation keys and sentences, figures formatted by flows/formatting.py).
+
+Every figure a briefing prints comes with a footnote: `Notes.ref` registers the source (a curated
+source id, a URL or a price-catalog snapshot) and its as-of date, and returns the key the sources
+appendix lists it under.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import duckdb
-
+from flows import formatting as fmt
 from flows.config import Config, load_config
-from flows.warehouse.store import first_row
+from flows.quality.suites import Outcome
+from flows.report.inputs import ReportInputs, Row
+from flows.report.model import (
+    Change, Changes, ChangesElsewhere, Citation, Claim, ClaimCount, Freshness, Funding, KeyFigure, LandscapeContext,
+    ModelRow, PeerColumn, Plan, PlatformCount, PreviousEdition, PriceChange, PriceMove, ProfileNote, QualityNote,
+    QualityWarning, ReconciliationRow, RevenueMultiple, Round, Verdict, VendorContext, VendorProfile, Workload,
+)
 
 CATALOG_TITLES = {
     "genai-prices": ("genai-prices price catalog", "Pydantic (genai-prices package)", "https://pypi.org/project/genai-prices/"),
     "litellm": ("LiteLLM model cost map", "BerriAI (litellm package)", "https://pypi.org/project/litellm/"),
 }
-
-
-def _rows(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> list[dict[str, Any]]:
-    cur = con.execute(query, params or [])
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-
-
-def _plain(value: Any) -> Any:
-    """JSON-safe values (dates as ISO strings), so a context can be hashed and sent to a worker."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value != value:
-        return None
-    return value
+CATALOG_KINDS = ("new_model", "retired_model", "price_change")
+CHANGE_LABELS = {"new_model": "new models", "retired_model": "retired models", "price_change": "price changes"}
 
 
 @dataclass
 class Notes:
-    """Citations: one key per (source, as-of date). The template numbers them in the order the
-    reader meets them (see pdf.Citer) and lists them in the sources appendix."""
-    sources: dict[str, dict[str, Any]]
-    items: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Citations of one briefing: one key per (source, as-of date), registered as the context is
+    built. `sources` are the curated sources by id (report.sources)."""
+    sources: dict[str, Row]
+    items: dict[str, Citation] = field(default_factory=dict)
 
     def ref(self, source_id: str | None, as_of: Any, what: str = "") -> str | None:
+        """The citation key of a source as of a date (None without a source)."""
         if not source_id:
             return None
         key = f"{source_id}@{as_of or ''}"
@@ -57,351 +51,290 @@ class Notes:
             self.items[key] = self._describe(source_id, str(as_of) if as_of else "", what)
         return key
 
-    def catalog(self, source: str | None, snapshot: str | None, as_of: Any) -> int | None:
+    def catalog(self, source: str | None, snapshot: str | None, as_of: Any) -> str | None:
+        """The citation key of a price catalog's snapshot (`source` genai-prices or litellm)."""
         if not source:
             return None
         return self.ref(f"catalog:{snapshot or source}", as_of, source)
 
-    def _describe(self, source_id: str, as_of: str, what: str) -> dict[str, Any]:
+    def _describe(self, source_id: str, as_of: str, what: str) -> Citation:
         if source_id.startswith("catalog:"):
             catalog = what or source_id.split(":", 1)[1].split("=")[0].split("@")[0]
             title, publisher, url = CATALOG_TITLES.get(catalog, (catalog, None, None))
-            return {"title": f"{title}, snapshot {source_id.split(':', 1)[1]}", "publisher": publisher, "url": url,
-                    "as_of": as_of, "note": "price in force on the as-of date"}
+            return Citation(title=f"{title}, snapshot {source_id.split(':', 1)[1]}", publisher=publisher, url=url,
+                            as_of=as_of, note="price in force on the as-of date")
         if source_id.startswith(("http://", "https://")):
-            return {"title": source_id, "publisher": None, "url": source_id, "as_of": as_of, "note": None}
+            return Citation(title=source_id, publisher=None, url=source_id, as_of=as_of, note=None)
         s = self.sources.get(source_id, {})
-        return {"title": s.get("title", source_id), "publisher": s.get("publisher"), "url": s.get("url"),
-                "as_of": as_of, "note": s.get("note")}
+        return Citation(title=s.get("title", source_id), publisher=s.get("publisher"), url=s.get("url"),
+                        as_of=as_of, note=s.get("note"))
 
 
-def _vendor_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    return dict(con.execute("select vendor_id, vendor_name from marts.vendors").fetchall())
+# --- compute: the decisions, on rows ---------------------------------------------------------
+
+def is_disputed(max_relative_difference: float | None, tolerance: float) -> bool:
+    """Whether the two price catalogs disagree on a price beyond the reconciliation tolerance
+    (quality.reconciliation_tolerance): max_relative_difference is |litellm - genai| / genai."""
+    return max_relative_difference is not None and max_relative_difference > tolerance
 
 
-def _flagship(models: list[dict]) -> dict | None:
-    flag = [m for m in models if m["model_class"] == "flagship"]
-    priced = [m for m in flag if m["input_usd_per_mtok"] is not None]
-    pool = priced or flag
-    # Latest release first, then the smaller model id, as the metrics stage picks it.
-    return max(sorted(pool, key=lambda m: m["model_id"]), key=lambda m: m["released_on"] or date.min) if pool else None
+def headcount_dispute(jump: Row | None, config: Config) -> Row | None:
+    """The report.headcount_jumps row of a vendor when its headcount is disputed: the observation
+    before the latest lies within quality.headcount_window_days and differs by more than
+    quality.headcount_max_factor (the stg_facts__headcount suite warns on the same jump)."""
+    if jump is None or jump["days_apart"] > config.quality.headcount_window_days:
+        return None
+    return jump if jump["jump_factor"] > config.quality.headcount_max_factor else None
 
 
-def _metrics(con: duckdb.DuckDBPyConnection, vendor_id: str) -> dict[str, float | None]:
-    return dict(con.execute("select metric, value from marts.vendor_metrics where vendor_id = ?", [vendor_id]).fetchall())
+def price_direction(row: Row) -> str:
+    """"up" when the input or output list price rose since the previous edition, else "down"."""
+    rose = ((row["output_usd_per_mtok"] or 0) > (row["previous_output_usd_per_mtok"] or 0)
+            or (row["input_usd_per_mtok"] or 0) > (row["previous_input_usd_per_mtok"] or 0))
+    return "up" if rose else "down"
 
 
-def _verdict(config: Config, metrics: dict[str, float | None], vendor: dict, reference_name: str | None,
-             profile: str) -> dict[str, list[str]]:
+def sort_workloads(rows: list[Row], config: Config) -> list[Row]:
+    """Workload rows in the configured order of profiles, then of reference models."""
+    profiles = {name: i for i, name in enumerate(config.profiles)}
+    references = {m: i for i, m in enumerate(config.briefing.reference_models)}
+    return sorted(rows, key=lambda w: (profiles.get(w["profile"], 99), references.get(w["reference_model_id"], 99)))
+
+
+def verdict_metrics(metrics: dict[str, float | None], workloads: list[Row], reference_id: str | None,
+                    profile: str) -> dict[str, float | None]:
+    """The vendor's metrics (marts.vendor_metrics) with flagship_blended_ratio taken on `profile`,
+    the workload profile the briefing was asked for (the mart holds the default profile's)."""
+    chosen = next((w for w in workloads if w["profile"] == profile and w["reference_model_id"] == reference_id), None)
+    return {**metrics, "flagship_blended_ratio": chosen["blended_ratio"]} if chosen else metrics
+
+
+def verdict(config: Config, metrics: dict[str, float | None], vendor: Row, reference_name: str | None,
+            profile: str) -> Verdict:
+    """The statements of the verdict rules (data/config/briefing.yaml) that hold on the metrics."""
     out: dict[str, list[str]] = {"good_fit": [], "skip_if": []}
     for rule in config.briefing.verdict_rules:
         value = metrics.get(rule.metric)
         if not rule.holds(value):
             continue
         out[rule.verdict].append(rule.text.format(
-            value=value, value_pct=f"{value:.0%}", value_x=f"{value:.1f}x", value_int=f"{value:,.0f}",
+            value=value, value_pct=fmt.pct(value), value_x=fmt.times(value, 1), value_int=fmt.num(value),
             reference_name=reference_name or "the reference model", profile=profile,
             jurisdiction=vendor["jurisdiction"], hq_country=vendor["hq_country"]))
-    return out
+    return Verdict(**out)
 
 
-def vendor_context(con: duckdb.DuckDBPyConnection, vendor_id: str, as_of: date, peers: list[str] | None = None,
-                   profile: str | None = None, config: Config | None = None) -> dict[str, Any]:
-    """Everything one vendor briefing shows, as plain data."""
-    config = config or load_config()
-    profile = profile or config.default_profile
-    sources = {r["source_id"]: r for r in _rows(con, "select * from staging.stg_facts__sources")}
-    notes = Notes(sources)
-    names = _vendor_names(con)
-    vendor = _rows(con, "select * from marts.vendors where vendor_id = ?", [vendor_id])[0]
-    vendor["ref"] = notes.ref(vendor["source_id"], vendor["source_as_of"])
-    vendor["profile_ref"] = notes.ref(vendor["profile_source_id"], vendor["profile_source_as_of"])
-    funding = (_rows(con, "select * from marts.vendor_funding where vendor_id = ?", [vendor_id]) or [{}])[0]
-    funding["reported_ref"] = notes.ref(vendor["reported_total_source_id"], vendor["reported_total_on"])
-    lineup = (_rows(con, "select * from marts.vendor_lineup where vendor_id = ?", [vendor_id]) or [{}])[0]
-    metrics = _metrics(con, vendor_id)
+# --- present: typed parts --------------------------------------------------------------------
 
-    models = _rows(con, """
-        select m.*, mm.class_rank, mm.class_size, mm.class_percentile, mm.active_param_share,
-               mm.input_change_365d, mm.output_change_365d, ph.snapshot as price_snapshot
-        from marts.models m
-        left join marts.model_metrics mm using (model_id)
-        left join marts.prices_current ph
-            on ph.source = m.price_source and ph.provider_id = m.price_provider_id and ph.model_id = m.price_model_id
-        where m.vendor_id = ?
-        order by m.released_on nulls last, m.model_id""", [vendor_id])
-    previous = _rows(con, """
-        select distinct e.source, e.provider_id, e.model_id, e.input_usd_per_mtok, e.output_usd_per_mtok, e.as_of
-        from history.edition_prices e
-        where e.run_id = (select previous_run_id from marts.edition_baseline where vendor_id = ?)""", [vendor_id])
-    before = {(p["source"], p["provider_id"], p["model_id"]): p for p in previous}
-    disputed = _disputed_prices(con, config)
-    for m in models:
-        m["ref"] = notes.ref(m["source_id"], m["source_as_of"])
-        m["price_ref"] = notes.catalog(m["price_source"], m["price_snapshot"], as_of)
-        prev = before.get((m["price_source"], m["price_provider_id"], m["price_model_id"]))
-        m["previous_input"] = prev["input_usd_per_mtok"] if prev else None
-        m["previous_output"] = prev["output_usd_per_mtok"] if prev else None
-        m["price_disputed"] = _is_disputed(m, disputed)
-        m["price_moved"] = bool(prev) and (prev["input_usd_per_mtok"] != m["input_usd_per_mtok"]
-                                           or prev["output_usd_per_mtok"] != m["output_usd_per_mtok"])
-    flagship = _flagship(models)
-
-    # The flagship against the reference models, on every workload profile.
-    workloads = []
-    if flagship and flagship["input_usd_per_mtok"] is not None:
-        workloads = _rows(con, """
-            select c.*, r.model_name as reference_name, r.vendor_id as reference_vendor_id
-            from marts.price_comparisons c join marts.models r on r.model_id = c.reference_model_id
-            where c.model_id = ? and r.vendor_id <> ? order by c.profile, c.reference_model_id""",
-                          [flagship["model_id"], vendor_id])
-    order = {name: i for i, name in enumerate(config.profiles)}
-    refs_order = {m: i for i, m in enumerate(config.briefing.reference_models)}
-    workloads.sort(key=lambda w: (order.get(w["profile"], 99), refs_order.get(w["reference_model_id"], 99)))
-    reference_id = next((m for m in config.briefing.reference_models
-                         if any(w["reference_model_id"] == m and w["reference_vendor_id"] != vendor_id for w in workloads)), None)
-    reference_name = next((w["reference_name"] for w in workloads if w["reference_model_id"] == reference_id), None)
-    chosen = [w for w in workloads if w["profile"] == profile and w["reference_model_id"] == reference_id]
-    if chosen:  # the verdict speaks of the profile this briefing was asked for
-        metrics = {**metrics, "flagship_blended_ratio": chosen[0]["blended_ratio"]}
-
-    rounds = _rows(con, """
-        select r.*, s.step_up_multiple, s.previous_round_id
-        from marts.funding_rounds r left join marts.valuation_steps s using (round_id)
-        where r.vendor_id = ? order by r.announced_on, r.round_id""", [vendor_id])
-    for r in rounds:
-        r["ref"] = notes.ref(r["source_id"], r["source_as_of"])
-        r["fx_ref"] = None
-        r["amount_usd_ref"] = notes.ref(r["stated_amount_usd_source_id"], r["stated_amount_usd_source_as_of"])
-        if r["amount_usd_basis"] == "converted" or r["fx_rate_on"]:
-            fx = _rows(con, "select source_id from staging.stg_facts__fx_rates where currency = ? and rate_on = ?",
-                       [r["currency"], r["fx_rate_on"]])
-            r["fx_ref"] = notes.ref(fx[0]["source_id"], r["fx_rate_on"]) if fx else None
-    multiples = _rows(con, "select * from marts.revenue_multiples where vendor_id = ? order by source_as_of, basis, revenue_low_usd, source_id", [vendor_id])
-    for m in multiples:
-        m["ref"] = notes.ref(m["source_id"], m["source_as_of"])
-
-    claims = _rows(con, "select * from marts.claim_audit where vendor_id = ? order by evaluated_on, claim_id", [vendor_id])
-    for c in claims:
-        c["ref"] = notes.ref(c["source_id"], c["evaluated_on"])
-        c["operands"] = json.loads(c["operands"] or "{}")
-
-    changes = _rows(con, """select kind, subject, before_value, after_value, change from marts.edition_changes
-                            where vendor_id = ? order by kind, subject""", [vendor_id])
-    previous_edition = first_row(con, "select previous_run_id, previous_as_of from marts.edition_baseline where vendor_id = ?",
-                                 [vendor_id]) or (None, None)
-
-    peers = [p for p in (peers or config.briefing.default_peers) if p != vendor_id and p in names]
-    competition = [_peer_column(con, v, notes, as_of, disputed) for v in [vendor_id, *peers]]
-
-    quality = _quality(con, vendor_id, [m["model_id"] for m in models], config.quality.reconciliation_tolerance)
-    plans = _rows(con, "select * from staging.stg_facts__plans where vendor_id = ? and source_as_of <= ? order by plan_id",
-                  [vendor_id, as_of])
-    for p in plans:
-        p["ref"] = notes.ref(p["source_id"], p["source_as_of"])
-
-    key_figures = _key_figures(vendor, funding, lineup, flagship, notes, con, vendor_id, as_of, config)
-    freshness = _freshness(con, vendor_id, as_of)
-    context = {
-        "kind": "vendor", "as_of": as_of, "profile": profile, "profile_description": config.profiles[profile].description,
-        "monthly_tokens": config.monthly_tokens, "vendor": vendor, "funding": funding, "lineup": lineup, "metrics": metrics,
-        "models": models, "flagship": flagship, "plans": plans, "workloads": workloads, "reference_id": reference_id,
-        "reference_name": reference_name, "rounds": rounds, "revenue_multiples": multiples, "claims": claims,
-        "changes": _group_changes(changes, vendor_id),
-        "previous_edition": {"exists": previous_edition[0] is not None, "as_of": previous_edition[1]},
-        "competition": competition, "verdict": _verdict(config, metrics, vendor, reference_name, profile), "quality": quality,
-        "key_figures": key_figures, "freshness": freshness, "differentiation": _differentiation(models, lineup),
-        "profiles": {k: v.model_dump() for k, v in config.profiles.items()},
-    }
-    context["sources"] = notes.items
-    return _plain(context)
+def _pick(model: type, row: Row, **extra: Any) -> Any:
+    """A part from the row's columns of the same names, plus `extra` fields."""
+    return model.model_validate({k: row[k] for k in model.model_fields if k not in extra} | extra)
 
 
-def _group_changes(changes: list[dict[str, Any]], vendor_id: str) -> dict[str, Any]:
-    """Edition changes for reading: funding, metric moves and price changes on the vendor's own
-    platform in full; catalog models that came and went listed by id; what happened on other
-    platforms (resellers, clouds) counted per platform."""
-    def platform(c: dict) -> str:
-        return c["subject"].split(" ", 1)[0]
-
-    def model(c: dict) -> str:
-        return c["subject"].split(" ", 1)[1].rsplit(" (", 1)[0]
-
-    catalog = ("new_model", "retired_model", "price_change")
-    own = [c for c in changes if c["kind"] not in catalog or platform(c) == vendor_id]
-    elsewhere: dict[str, dict[str, int]] = {}
-    for c in changes:
-        if c["kind"] in catalog and platform(c) != vendor_id:
-            counts = elsewhere.setdefault(c["kind"], {})
-            counts[platform(c)] = counts.get(platform(c), 0) + 1
-    return {
-        "count": len(changes),
-        "detail": [c for c in own if c["kind"] not in ("new_model", "retired_model")],
-        "new_models": sorted({model(c) for c in own if c["kind"] == "new_model"}),
-        "retired_models": sorted({model(c) for c in own if c["kind"] == "retired_model"}),
-        "elsewhere": [{"kind": k, "total": sum(v.values()), "platforms": sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))}
-                      for k, v in sorted(elsewhere.items())],
-    }
+def _vendor_profile(row: Row, notes: Notes) -> VendorProfile:
+    return _pick(VendorProfile, row, ref=notes.ref(row["source_id"], row["source_as_of"]),
+                 profile_ref=notes.ref(row["profile_source_id"], row["profile_source_as_of"]))
 
 
-def _key_figures(vendor: dict, funding: dict, lineup: dict, flagship: dict | None, notes: Notes,
-                 con: duckdb.DuckDBPyConnection, vendor_id: str, as_of: date, config: Config) -> list[dict[str, Any]]:
+def _model_row(row: Row, notes: Notes, as_of: date, tolerance: float) -> ModelRow:
+    moved = row["has_previous_price"] and (
+        row["previous_input_usd_per_mtok"] != row["input_usd_per_mtok"]
+        or row["previous_output_usd_per_mtok"] != row["output_usd_per_mtok"])
+    change = PriceChange(direction=price_direction(row), previous_input_usd_per_mtok=row["previous_input_usd_per_mtok"],
+                         previous_output_usd_per_mtok=row["previous_output_usd_per_mtok"]) if moved else None
+    return _pick(ModelRow, row, is_priced=row["input_usd_per_mtok"] is not None,
+                 price_disputed=is_disputed(row["price_max_relative_difference"], tolerance), price_change=change,
+                 ref=notes.ref(row["source_id"], row["source_as_of"]),
+                 price_ref=notes.catalog(row["price_source"], row["price_snapshot"], as_of))
+
+
+def _workload(row: Row) -> Workload:
+    saving = row["switch_saving"]
+    return _pick(Workload, row, cost_multiple=1 - saving if saving is not None and saving < 0 else None)
+
+
+def _round(row: Row, notes: Notes) -> Round:
+    return _pick(Round, row, ref=notes.ref(row["source_id"], row["source_as_of"]),
+                 amount_usd_ref=notes.ref(row["stated_amount_usd_source_id"], row["stated_amount_usd_source_as_of"]),
+                 fx_ref=notes.ref(row["fx_source_id"], row["fx_rate_on"]))
+
+
+def _funding(row: Row | None, vendor: Row, notes: Notes) -> Funding:
+    reported_ref = notes.ref(vendor["reported_total_source_id"], vendor["reported_total_on"])
+    if row is None:
+        return Funding(reported_ref=reported_ref)
+    return _pick(Funding, row, reported_ref=reported_ref)
+
+
+def peer_column(row: Row, notes: Notes, as_of: date, tolerance: float) -> PeerColumn:
+    """One vendor's column of a landscape table, from its report.peer_columns row."""
+    has_flagship = row["flagship_model_id"] is not None
+    return PeerColumn(
+        vendor_id=row["vendor_id"], name=row["vendor_name"], stance=row["open_weights_stance"],
+        open_weights_share=row["open_weights_share"], model_count=row["model_count"], moe_count=row["moe_count"],
+        largest_context_window=row["largest_context_window"], flagship=row["flagship_name"],
+        flagship_input=row["flagship_input_usd_per_mtok"], flagship_output=row["flagship_output_usd_per_mtok"],
+        flagship_disputed=has_flagship and is_disputed(row["flagship_price_max_relative_difference"], tolerance),
+        flagship_ref=notes.catalog(row["flagship_price_source"], row["flagship_price_snapshot"], as_of),
+        total_raised_usd=row["total_raised_usd"], rounds_complete=row["funding_rounds_complete"],
+        latest_post_money_usd=row["latest_post_money_usd"], jurisdiction=row["jurisdiction"],
+        hq_country=row["hq_country"], is_eu=row["is_eu"], parent_company=row["parent_company"],
+        ref=notes.ref(row["source_id"], row["source_as_of"]))
+
+
+def key_figures(vendor: Row, funding: Row | None, lineup: Row | None, rounds: list[Row], flagship: ModelRow | None,
+                dispute: Row | None, notes: Notes) -> list[KeyFigure]:
+    """The cover's figures: latest valuation, total raised, headcount (with a disputed earlier
+    count), flagship price and open-weights share, each when known."""
+    funding, lineup = funding or {}, lineup or {}
     figures = []
     if funding.get("latest_post_money_usd"):
-        rid = funding["latest_valuation_round_id"]
-        src = first_row(con, "select source_id, source_as_of from marts.funding_rounds where round_id = ?", [rid])
-        figures.append({"label": "Latest valuation (post-money)", "kind": "usd", "value": funding["latest_post_money_usd"],
-                        "note": f"{funding['latest_valuation_on']}", "ref": notes.ref(*src)})
+        source = next((r for r in rounds if r["round_id"] == funding["latest_valuation_round_id"]), None)
+        figures.append(KeyFigure(label="Latest valuation (post-money)", kind="usd",
+                                 value=funding["latest_post_money_usd"], note=str(funding["latest_valuation_on"]),
+                                 ref=notes.ref(source["source_id"], source["source_as_of"]) if source else None))
     if funding.get("total_raised_usd"):
-        figures.append({"label": "Total raised (recorded rounds)", "kind": "usd", "value": funding["total_raised_usd"],
-                        "note": None if vendor["funding_rounds_complete"] else "lower bound: round list incomplete",
-                        "prefix": "" if vendor["funding_rounds_complete"] else "≥ ", "ref": None})
+        complete = vendor["funding_rounds_complete"]
+        figures.append(KeyFigure(label="Total raised (recorded rounds)", kind="usd",
+                                 value=funding["total_raised_usd"], note=None if complete else "lower bound: round list incomplete",
+                                 prefix="" if complete else "≥ "))
     if vendor.get("headcount"):
-        dispute = _headcount_dispute(con, vendor, config)
-        figures.append({"label": "Headcount", "kind": "int", "value": vendor["headcount"],
-                        "note": f"{vendor['headcount_on']}" + (f"; disputed: {dispute[0]:,} on {dispute[1]}" if dispute else ""),
-                        "ref": notes.ref(vendor["headcount_source_id"], vendor["headcount_on"]),
-                        "ref2": notes.ref(dispute[2], dispute[1]) if dispute else None})
-    if flagship and flagship.get("input_usd_per_mtok") is not None:
-        figures.append({"label": f"Flagship price ({flagship['model_name']})", "kind": "price_pair",
-                        "value": [flagship["input_usd_per_mtok"], flagship["output_usd_per_mtok"]],
-                        "note": "USD per million input / output tokens",
-                        "ref": notes.catalog(flagship["price_source"], flagship.get("price_snapshot"), as_of)})
+        disputed = f"; disputed: {fmt.num(dispute['previous_headcount'])} on {dispute['previous_on']}" if dispute else ""
+        figures.append(KeyFigure(label="Headcount", kind="int", value=vendor["headcount"],
+                                 note=f"{vendor['headcount_on']}{disputed}",
+                                 ref=notes.ref(vendor["headcount_source_id"], vendor["headcount_on"]),
+                                 ref2=notes.ref(dispute["previous_source_id"], dispute["previous_on"]) if dispute else None))
+    if flagship and flagship.input_usd_per_mtok is not None:
+        figures.append(KeyFigure(label=f"Flagship price ({flagship.model_name})", kind="price_pair",
+                                 value=[flagship.input_usd_per_mtok, flagship.output_usd_per_mtok],
+                                 note="USD per million input / output tokens", ref=flagship.price_ref))
     if lineup.get("model_count"):
-        figures.append({"label": "Open-weights share", "kind": "pct", "value": lineup["open_weights_share"],
-                        "note": f"{lineup['open_weights_count']} of {lineup['model_count']} listed models", "ref": None})
+        listed = f"{fmt.num(lineup['open_weights_count'])} of {fmt.num(lineup['model_count'])} listed models"
+        figures.append(KeyFigure(label="Open-weights share", kind="pct", value=lineup["open_weights_share"], note=listed))
     return figures
 
 
-def _headcount_dispute(con: duckdb.DuckDBPyConnection, vendor: dict, config: Config) -> tuple[int, Any, str] | None:
-    """The previous headcount when it lies within the quality check's window and differs from the
-    latest by more than its factor (the check warns; the briefing says so beside the figure)."""
-    # the observation before the latest, in the order marts.vendors picks the latest
-    row = first_row(con, """select employees, source_as_of, source_id from staging.stg_facts__headcount
-                            where vendor_id = ? and source_as_of <= ?
-                            order by source_as_of desc, employees desc limit 1 offset 1""",
-                    [vendor["vendor_id"], vendor["headcount_on"]])
-    if row is None or (vendor["headcount_on"] - row[1]).days > config.quality.headcount_window_days:
-        return None
-    factor = max(row[0], vendor["headcount"]) / min(row[0], vendor["headcount"])
-    return (row[0], row[1], row[2]) if factor > config.quality.headcount_max_factor else None
-
-
-def _freshness(con: duckdb.DuckDBPyConnection, vendor_id: str, as_of: date) -> dict[str, Any]:
-    latest_fact = con.execute("""
-        select max(d) from (
-            select source_as_of as d from staging.stg_facts__vendors where vendor_id = $1
-            union all select source_as_of from staging.stg_facts__funding_rounds where vendor_id = $1
-            union all select source_as_of from staging.stg_facts__headcount where vendor_id = $1
-            union all select source_as_of from staging.stg_facts__models where vendor_id = $1
-            union all select source_as_of from staging.stg_facts__revenue_estimates where vendor_id = $1
-        ) where d <= $2""", [vendor_id, as_of]).fetchall()[0][0]
-    litellm = con.execute("select max(snapshot_on) from staging.stg_litellm__snapshots where snapshot_on <= ?", [as_of]).fetchall()[0][0]
-    genai = con.execute("select any_value(snapshot) from staging.stg_genai_prices__models").fetchall()[0][0]
-    return {"latest_fact_on": latest_fact, "litellm_snapshot_on": litellm, "genai_snapshot": genai}
-
-
-def _differentiation(models: list[dict], lineup: dict) -> list[str]:
-    """Statements derived from the model facts: mixture-of-experts use and parameter counts."""
+def differentiation(models: list[ModelRow], largest_context_window: int | None) -> list[str]:
+    """Statements derived from the model facts: mixture-of-experts use, parameter counts, context."""
     out = []
-    moe = [m for m in models if m["architecture"] == "moe"]
+    moe = [m for m in models if m.architecture == "moe"]
     if moe:
         out.append(f"{len(moe)} of {len(models)} listed models use a mixture-of-experts architecture.")
-        for m in sorted(moe, key=lambda m: m["released_on"] or date.min):
-            if m["active_params_b"] and m["total_params_b"]:
-                out.append(f"{m['model_name']} activates {m['active_params_b']:g}B of its {m['total_params_b']:g}B parameters "
-                           f"per token ({m['active_params_b'] / m['total_params_b']:.0%}).")
-    dense = [m for m in models if m["architecture"] == "dense" and m["total_params_b"]]
+        for m in sorted(moe, key=lambda m: m.released_on or date.min):
+            if m.active_params_b and m.total_params_b:
+                out.append(f"{m.model_name} activates {fmt.params_b(m.active_params_b)} of its "
+                           f"{fmt.params_b(m.total_params_b)} parameters per token "
+                           f"({fmt.pct(m.active_params_b / m.total_params_b)}).")
+    dense = [m for m in models if m.architecture == "dense" and m.total_params_b]
     if dense:
-        small = min(dense, key=lambda m: m["total_params_b"])
-        large = max(dense, key=lambda m: m["total_params_b"])
+        small = min(dense, key=lambda m: m.total_params_b)
+        large = max(dense, key=lambda m: m.total_params_b)
         if small is not large:
-            out.append(f"Dense models range from {small['model_name']} ({small['total_params_b']:g}B parameters) "
-                       f"to {large['model_name']} ({large['total_params_b']:g}B).")
-    if lineup.get("largest_context_window"):
-        out.append(f"The largest context window is {lineup['largest_context_window']:,} tokens.")
+            out.append(f"Dense models range from {small.model_name} ({fmt.params_b(small.total_params_b)} parameters) "
+                       f"to {large.model_name} ({fmt.params_b(large.total_params_b)}).")
+    if largest_context_window:
+        out.append(f"The largest context window is {fmt.num(largest_context_window)} tokens.")
     return out
 
 
-def _disputed_prices(con: duckdb.DuckDBPyConnection, config: Config) -> set[tuple[str, str | None, str]]:
-    """Catalog entries whose price the other catalog contradicts beyond the reconciliation
-    tolerance: (source, provider_id or None for LiteLLM, model_id)."""
-    rows = con.execute("""select genai_provider_id, genai_model_id, litellm_model_id from marts.price_reconciliation
-                          where max_relative_difference > ?""", [config.quality.reconciliation_tolerance]).fetchall()
-    return {("genai-prices", p, g) for p, g, _ in rows} | {("litellm", None, li) for _, _, li in rows}
+def changes(rows: list[Row], elsewhere: list[Row]) -> Changes:
+    """Edition changes for reading (rows of report.vendor_changes and report.changes_elsewhere of
+    one vendor): changes on the vendor's own platform and non-catalog changes in full, except
+    catalog models that came and went, listed by catalog model id; other platforms counted."""
+    own = [r for r in rows if r["on_own_platform"]]
+    return Changes(
+        count=len(rows),
+        detail=[_pick(Change, r) for r in own if r["kind"] not in ("new_model", "retired_model")],
+        new_models=sorted({r["catalog_model_id"] for r in own if r["kind"] == "new_model"}),
+        retired_models=sorted({r["catalog_model_id"] for r in own if r["kind"] == "retired_model"}),
+        elsewhere=[ChangesElsewhere(kind=e["kind"], label=CHANGE_LABELS.get(e["kind"], e["kind"].replace("_", " ")),
+                                    total=e["total"], platforms=[PlatformCount(**p) for p in e["platforms"]])
+                   for e in elsewhere])
 
 
-def _is_disputed(model: dict, disputed: set[tuple[str, str | None, str]]) -> bool:
-    source = model.get("price_source")
-    provider = None if source == "litellm" else model.get("price_provider_id")
-    return (source, provider, model.get("price_model_id")) in disputed
+def quality_note(run_quality: list[Row], warnings: list[Row], reconciliation: list[Row], tolerance: float) -> QualityNote:
+    """Appendix A: this run's counts (report.run_quality), the failed expectations that concern the
+    vendor (report.vendor_quality_warnings) and its catalog reconciliation."""
+    summary = Outcome(results=run_quality).summary()
+    return QualityNote(
+        expectation_count=summary["expectations"], error_count=summary["errors"], warning_count=summary["warnings"],
+        warnings=[_pick(QualityWarning, w, example=(w["unexpected_sample"] or "")[:300]) for w in warnings],
+        reconciliation=[_pick(ReconciliationRow, r, disputed=is_disputed(r["max_relative_difference"], tolerance))
+                        for r in reconciliation],
+        tolerance=tolerance)
 
 
-def _peer_column(con: duckdb.DuckDBPyConnection, vendor_id: str, notes: Notes, as_of: date,
-                 disputed: set[tuple[str, str | None, str]]) -> dict[str, Any]:
-    vendor = _rows(con, "select * from marts.vendors where vendor_id = ?", [vendor_id])[0]
-    models = _rows(con, """select m.*, ph.snapshot as price_snapshot from marts.models m
-        left join marts.prices_current ph
-            on ph.source = m.price_source and ph.provider_id = m.price_provider_id and ph.model_id = m.price_model_id
-        where m.vendor_id = ?""", [vendor_id])
-    lineup = (_rows(con, "select * from marts.vendor_lineup where vendor_id = ?", [vendor_id]) or [{}])[0]
-    funding = (_rows(con, "select * from marts.vendor_funding where vendor_id = ?", [vendor_id]) or [{}])[0]
-    flagship = _flagship(models)
-    return {
-        "vendor_id": vendor_id, "name": vendor["vendor_name"], "stance": vendor["open_weights_stance"],
-        "open_weights_share": lineup.get("open_weights_share"), "model_count": lineup.get("model_count"),
-        "flagship": flagship["model_name"] if flagship else None,
-        "flagship_input": flagship["input_usd_per_mtok"] if flagship else None,
-        "flagship_output": flagship["output_usd_per_mtok"] if flagship else None,
-        "flagship_disputed": bool(flagship) and _is_disputed(flagship, disputed),
-        "flagship_ref": notes.catalog(flagship["price_source"], flagship["price_snapshot"], as_of) if flagship and flagship["price_source"] else None,
-        "total_raised_usd": funding.get("total_raised_usd"), "rounds_complete": vendor["funding_rounds_complete"],
-        "latest_post_money_usd": funding.get("latest_post_money_usd"),
-        "jurisdiction": vendor["jurisdiction"], "hq_country": vendor["hq_country"], "is_eu": vendor["is_eu"],
-        "moe_count": lineup.get("moe_count"), "parent_company": vendor["parent_company"],
-        "largest_context_window": lineup.get("largest_context_window"),
-        "ref": notes.ref(vendor["source_id"], vendor["source_as_of"]),
-    }
+# --- the contexts ----------------------------------------------------------------------------
 
+def vendor_context(data: ReportInputs, vendor_id: str, as_of: date, peers: list[str] | None = None,
+                   profile: str | None = None, config: Config | None = None) -> VendorContext:
+    """Everything one vendor briefing shows, typed.
 
-def _quality(con: duckdb.DuckDBPyConnection, vendor_id: str, model_ids: list[str], tolerance: float) -> dict[str, Any]:
-    """This run's data-quality warnings that concern the vendor, and its catalog disagreements."""
-    run_id = con.execute("select run_id from raw.run_context").fetchall()[0][0]
-    results = _rows(con, """select * from history.dq_results where run_id = ? and not success
-                            order by severity, suite, expectation""", [run_id])
-    keys = {vendor_id, *model_ids}
-    concerns = []
-    for r in results:
-        sample = json.loads(r["unexpected_sample"] or "[]")
-        flat = json.dumps(sample)
-        if any(f'"{k}"' in flat for k in keys):
-            concerns.append({k: v for k, v in r.items() if k != "run_id"})
-    totals = first_row(con, """select count(*) filter (where not success and severity = 'warning'),
-                                   count(*) filter (where not success and severity = 'error'), count(*)
-                            from history.dq_results where run_id = ?""", [run_id])
-    reconciliation = _rows(con, """select * from marts.price_reconciliation where vendor_id = ?
-                                   order by max_relative_difference desc, genai_model_id""", [vendor_id])
-    return {"warnings": concerns, "warning_count": totals[0], "error_count": totals[1], "expectation_count": totals[2],
-            "reconciliation": reconciliation, "tolerance": tolerance}
-
-
-def landscape_context(con: duckdb.DuckDBPyConnection, as_of: date, config: Config | None = None) -> dict[str, Any]:
-    """All vendors side by side, flagship prices, the funding league table, the biggest price moves."""
+    data: the run's report inputs (`inputs.read_inputs`); as_of: the edition date (the run's);
+    peers: vendor ids for the competitive landscape (default briefing.default_peers; unknown ids
+    and the vendor itself are left out); profile: the workload profile the verdict speaks of
+    (default: the configured default). Raises KeyError for a vendor not in marts.vendors.
+    """
     config = config or load_config()
-    sources = {r["source_id"]: r for r in _rows(con, "select * from staging.stg_facts__sources")}
-    notes = Notes(sources)
-    vendor_ids = [r[0] for r in con.execute("select vendor_id from marts.vendors order by vendor_id").fetchall()]
-    disputed = _disputed_prices(con, config)
-    columns = [_peer_column(con, v, notes, as_of, disputed) for v in vendor_ids]
-    league = sorted([c for c in columns if c["total_raised_usd"]], key=lambda c: -c["total_raised_usd"])
-    moves = _rows(con, """
-        select coalesce(m.model_name, m.model_id) as model_name, m.model_id, m.vendor_id, v.vendor_name,
-               m.input_usd_per_mtok, m.output_usd_per_mtok, m.input_change_365d, m.output_change_365d
-        from marts.catalog_price_changes m join marts.vendors v using (vendor_id)
-        where coalesce(m.input_change_365d, 0) <> 0 or coalesce(m.output_change_365d, 0) <> 0
-        order by greatest(abs(coalesce(m.input_change_365d, 0)), abs(coalesce(m.output_change_365d, 0))) desc, m.model_id
-        limit 12""")
-    claims = _rows(con, "select status, count(*) as n from marts.claim_audit group by status order by status")
-    return _plain({"kind": "landscape", "as_of": as_of, "vendors": columns, "league": league, "moves": moves,
-                   "claims": claims, "profile": config.default_profile, "sources": notes.items,
-                   "freshness": _freshness(con, vendor_ids[0], as_of) if vendor_ids else {}})
+    profile = profile or config.default_profile
+    tolerance = config.quality.reconciliation_tolerance
+    notes = Notes(data.sources)
+    vendor = data.vendors[vendor_id]
+    lineup = data.lineup.get(vendor_id)
+    freshness = data.freshness.get(vendor_id)
+
+    # compute: the decisions (see the functions above)
+    models = [_model_row(m, notes, as_of, tolerance) for m in data.models.get(vendor_id, [])]
+    flagship = next((m for m in models if m.is_flagship), None)
+    workload_rows = sort_workloads(data.workloads.get(vendor_id, []), config)
+    reference_id = (data.flagships.get(vendor_id) or {}).get("reference_model_id")
+    reference_name = next((w["reference_name"] for w in workload_rows if w["reference_model_id"] == reference_id), None)
+    metrics = verdict_metrics(data.metrics.get(vendor_id, {}), workload_rows, reference_id, profile)
+    rounds = data.rounds.get(vendor_id, [])
+    dispute = headcount_dispute(data.headcount_jumps.get(vendor_id), config) if vendor.get("headcount") else None
+    baseline = data.baselines.get(vendor_id) or {}
+    peers = [p for p in (peers or config.briefing.default_peers) if p != vendor_id and p in data.vendors]
+
+    # present: typed parts, citations registered in reading order of the data
+    return VendorContext(
+        as_of=as_of, profile=profile, monthly_tokens=config.monthly_tokens,
+        profiles=[ProfileNote(name=k, description=v.description) for k, v in config.profiles.items()],
+        vendor=_vendor_profile(vendor, notes),
+        key_figures=key_figures(vendor, data.funding.get(vendor_id), lineup, rounds, flagship, dispute, notes),
+        freshness=_pick(Freshness, freshness) if freshness else Freshness(),
+        quality=quality_note(data.run_quality, data.quality_warnings.get(vendor_id, []),
+                             data.reconciliation.get(vendor_id, []), tolerance),
+        models=models, flagship=flagship,
+        differentiation=differentiation(models, (lineup or {}).get("largest_context_window")),
+        plans=[_pick(Plan, p, ref=notes.ref(p["source_id"], p["source_as_of"])) for p in data.plans.get(vendor_id, [])],
+        workloads=[_workload(w) for w in workload_rows],
+        rounds=[_round(r, notes) for r in rounds],
+        funding=_funding(data.funding.get(vendor_id), vendor, notes),
+        revenue_multiples=[_pick(RevenueMultiple, m, ref=notes.ref(m["source_id"], m["source_as_of"]))
+                           for m in data.revenue_multiples.get(vendor_id, [])],
+        competition=[peer_column(data.peer_columns[v], notes, as_of, tolerance) for v in [vendor_id, *peers]],
+        claims=[_pick(Claim, c, ref=notes.ref(c["source_id"], c["evaluated_on"])) for c in data.claims.get(vendor_id, [])],
+        previous_edition=PreviousEdition(exists=baseline.get("previous_run_id") is not None,
+                                         as_of=baseline.get("previous_as_of")),
+        changes=changes(data.changes.get(vendor_id, []), data.changes_elsewhere.get(vendor_id, [])),
+        verdict=verdict(config, metrics, vendor, reference_name, profile),
+        sources=notes.items,
+    )
+
+
+def landscape_context(data: ReportInputs, as_of: date, config: Config | None = None) -> LandscapeContext:
+    """All vendors side by side: their columns, the funding league table (vendors with recorded
+    funding, most raised first), the biggest list-price moves and the claim audit's counts."""
+    config = config or load_config()
+    notes = Notes(data.sources)
+    tolerance = config.quality.reconciliation_tolerance
+    columns = [peer_column(data.peer_columns[v], notes, as_of, tolerance) for v in data.vendor_ids]
+    first = data.freshness.get(data.vendor_ids[0]) if data.vendor_ids else None
+    return LandscapeContext(
+        as_of=as_of, profile=config.default_profile, vendors=columns,
+        league=sorted([c for c in columns if c.total_raised_usd], key=lambda c: -c.total_raised_usd),
+        moves=[_pick(PriceMove, m) for m in data.price_moves],
+        claims=[_pick(ClaimCount, c) for c in data.claim_counts],
+        freshness=_pick(Freshness, first) if first else Freshness(),
+        sources=notes.items,
+    )

@@ -1,6 +1,7 @@
-"""The render stage: contexts from the warehouse, then HTML and PDF per vendor and for the
-landscape, in parallel processes. A briefing whose context, templates and options are unchanged
-since the published one is not rendered again."""
+"""The render stage: the report views (sql/report/) first, then a typed context per briefing
+(flows/report/context.py), then HTML and PDF per vendor and for the landscape, in parallel
+processes. A briefing whose context, templates and options are unchanged since the published one
+is not rendered again. Contexts travel as `model_dump(mode="json")`: plain JSON, hashed to decide."""
 
 from __future__ import annotations
 
@@ -17,17 +18,20 @@ import duckdb
 
 from flows.config import load_config
 from flows.errors import VendorbriefError
-from flows.sources.facts import SLUG
-from flows.sources.fingerprints import hash_tree
 from flows.report import context as ctx
 from flows.report import typeset as pdf
+from flows.report.inputs import create_views, read, read_inputs
+from flows.report.model import LandscapeContext, QualityPage, QualityResult, QualitySummary, QuarantinedRow, SuiteLine, VendorContext
 from flows.settings import REPORTS_DIR
+from flows.sources.facts import SLUG
+from flows.sources.fingerprints import hash_tree
 
 MANIFEST = "manifest.json"
+LANDSCAPE = "landscape"
+QUALITY_PAGE = "data-quality.html"
 # Parts of a context that follow the edition date rather than the data: a run with `changed_only`
 # keeps a published briefing when nothing else in its context moved.
-DATE_BOUND = {"as_of", "freshness", "quality", "previous_edition", "changes", "sources",
-              "price_moved", "previous_input", "previous_output", "current_detail"}
+DATE_BOUND = {"as_of", "freshness", "quality", "previous_edition", "changes", "sources", "price_change"}
 REF_KEY = re.compile(r"(^|_)ref\d*$")
 
 
@@ -38,26 +42,26 @@ def data_view(value: Any) -> Any:
     if isinstance(value, list):
         return [data_view(v) for v in value]
     return value
-LANDSCAPE = "landscape"
-QUALITY_PAGE = "data-quality.html"
 
 
 def safe_name(name: str) -> str:
-    """File names come from vendor ids: only slugs, never a path."""
+    """The name itself when it is a plain identifier (file names come from vendor ids: only slugs,
+    never a path); raises VendorbriefError otherwise."""
     if not re.fullmatch(SLUG, name) or name in (".", ".."):
         raise VendorbriefError(f"refusing to write a briefing named {name[:80]!r}: not a plain identifier")
     return name
 
 
 def chart_svgs(context: dict[str, Any]) -> dict[str, str | None]:
-    """The briefing's charts as inline SVG. Drawn where the contexts are built, so render workers
-    import neither Altair nor the chart converter."""
+    """The briefing's charts as inline SVG (None where a chart has too little data), from the JSON
+    form of its context. Drawn where the contexts are built, so render workers import neither
+    Altair nor the chart converter."""
     from flows.report import charts
 
     if context["kind"] == "vendor":
         flagship = context.get("flagship") or {}
         return {"workloads": charts.workload_costs(context["workloads"], flagship.get("model_name", ""),
-                                                   list(context["profiles"])),
+                                                   [p["name"] for p in context["profiles"]]),
                 "valuation": charts.valuation_over_time(context["rounds"])}
     return {"prices": charts.flagship_prices(context["vendors"])}
 
@@ -81,43 +85,74 @@ def templates_hash() -> str:
     return hash_tree(REPORTS_DIR / "templates", REPORTS_DIR / "assets", Path(__file__).parent)
 
 
+def briefing_contexts(con: duckdb.DuckDBPyConnection, as_of: date, vendors: list[str] | None, peers: list[str] | None,
+                      profile: str | None) -> Iterator[tuple[str, VendorContext | LandscapeContext]]:
+    """(file name, typed context) of each briefing to consider: every vendor of marts.vendors in id
+    order (only `vendors` when given), then the landscape. Creates the report views first (build
+    step `report`), reads them once, then builds one context at a time (rendering starts meanwhile).
+    as_of is the run's edition date; peers and profile as in `context.vendor_context`."""
+    create_views(con)
+    data = read_inputs(con)
+    config = load_config()
+    for v in data.vendor_ids:
+        if not vendors or v in vendors:
+            yield safe_name(v), ctx.vendor_context(data, v, as_of, peers, profile, config)
+    yield LANDSCAPE, ctx.landscape_context(data, as_of, config)
+
+
 def iter_contexts(con: duckdb.DuckDBPyConnection, as_of: date, vendors: list[str] | None, peers: list[str] | None,
                   profile: str | None) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(name, context) of each briefing to consider, one at a time (rendering starts meanwhile)."""
-    config = load_config()
-    known = [r[0] for r in con.execute("select vendor_id from marts.vendors order by vendor_id").fetchall()]
-    for v in known:
-        if not vendors or v in vendors:
-            yield safe_name(v), ctx.vendor_context(con, v, as_of, peers, profile, config)
-    yield LANDSCAPE, ctx.landscape_context(con, as_of, config)
+    """`briefing_contexts` in transport form: each context as `model_dump(mode="json")`."""
+    for name, context in briefing_contexts(con, as_of, vendors, peers, profile):
+        yield name, context.model_dump(mode="json")
 
 
 def contexts(con: duckdb.DuckDBPyConnection, as_of: date, vendors: list[str] | None, peers: list[str] | None,
              profile: str | None) -> dict[str, dict[str, Any]]:
+    """Every briefing's context in transport form, by file name (see `iter_contexts`)."""
     return dict(iter_contexts(con, as_of, vendors, peers, profile))
 
 
-def quality_page(con: duckdb.DuckDBPyConnection, as_of: date) -> str:
-    """The readable data-quality report of this run (own page: GX Data Docs need CDNs)."""
+def quality_page_context(run_id: str, as_of: date, results: list[dict[str, Any]],
+                         quarantined: list[dict[str, Any]]) -> QualityPage:
+    """The data-quality page of a set of results: `results` are expectation results (rows of
+    history.dq_results: suite, expectation, severity, success, observed_value, unexpected_count,
+    unexpected_sample, description), `quarantined` rows of history.dq_quarantine; both as the
+    validation produced them (flows/quality/suites.py) or as the warehouse stored them."""
     from flows.quality import suites as quality
 
-    run_id = con.execute("select run_id from raw.run_context").fetchall()[0][0]
-    cur = con.execute("select * from history.dq_results where run_id = ? order by suite, expectation", [run_id])
-    names = [d[0] for d in cur.description]
-    results = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-    cur = con.execute("select * from history.dq_quarantine where run_id = ? order by source_table, record_key", [run_id])
-    names = [d[0] for d in cur.description]
-    quarantined = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    def failing(severity: str) -> list[QualityResult]:
+        return [QualityResult(suite=r["suite"], expectation=r["expectation"], description=r["description"],
+                              unexpected_count=r["unexpected_count"],
+                              example=(r["unexpected_sample"] or r["observed_value"] or "")[:400])
+                for r in results if r["severity"] == severity and not r["success"]]
+
     suites = []
     for s in quality.load_suites():
         mine = [r for r in results if r["suite"] == s.name]
-        suites.append({"name": s.name, "policy_note": s.policy_note, "count": len(mine),
-                       "failed": sum(not r["success"] for r in mine)})
-    outcome = quality.Outcome(results=results, quarantined=quarantined)
+        suites.append(SuiteLine(name=s.name, policy_note=s.policy_note, count=len(mine),
+                                failed=sum(not r["success"] for r in mine)))
+    return QualityPage(
+        run_id=run_id, as_of=as_of, summary=QualitySummary(**quality.Outcome(results=results, quarantined=quarantined).summary()),
+        errors=failing("error"), warnings=failing("warning"),
+        quarantined=[QuarantinedRow(source_table=q["source_table"], record_key=q["record_key"], field=q["field"],
+                                    reason=q["reason"]) for q in quarantined],
+        suites=suites)
+
+
+def quality_page_html(run_id: str, as_of: date, results: list[dict[str, Any]], quarantined: list[dict[str, Any]]) -> str:
+    """The readable data-quality report (standalone HTML; GX Data Docs need CDNs): the page of the
+    render stage and of `vendorbrief validate`. Arguments as in `quality_page_context`."""
+    page = quality_page_context(run_id, as_of, results, quarantined)
     style = (REPORTS_DIR / "assets" / "style.css").read_text(encoding="utf-8")
-    return pdf.render_html("data_quality.html", {
-        "run_id": run_id, "as_of": as_of.isoformat(), "summary": outcome.summary(), "results": results,
-        "quarantined": quarantined, "suites": suites, "style": style, "for_pdf": False}, "A4")
+    return pdf.render_html("data_quality.html", {**page.model_dump(mode="json"), "style": style, "for_pdf": False}, "A4")
+
+
+def quality_page(con: duckdb.DuckDBPyConnection, as_of: date) -> str:
+    """This run's data-quality page, from report.run_quality and report.run_quarantine."""
+    create_views(con)
+    run_id = read(con, "report.run")[0]["run_id"]
+    return quality_page_html(run_id, as_of, read(con, "report.run_quality"), read(con, "report.run_quarantine"))
 
 
 class Planner:
@@ -149,6 +184,7 @@ class Planner:
         return name, context, {**self.fixed, "digest": digest}
 
     def manifest(self) -> dict[str, str]:
+        """The published manifest updated with this run's digests (briefing name -> digest)."""
         return {**self.previous, **self.digests}
 
 

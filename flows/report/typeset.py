@@ -72,13 +72,17 @@ class Citer:
 
 @cache  # compiled templates are kept; the loader still reloads a template whose file changed
 def environment() -> jinja2.Environment:
+    """The Jinja2 environment of reports/templates: autoescaping everywhere, undefined names
+    raise, formatting filters from flows/formatting.py."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
         autoescape=True,  # everything, whatever the template's extension
         undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True,
     )
-    env.filters.update(usd=fmt.usd, price=fmt.price, pct=fmt.pct, num=fmt.num, ratio=fmt.ratio, fdate=fmt.fdate)
+    # Formatting filters only: every figure is formatted by flows/formatting.py.
+    env.filters.update(usd=fmt.usd, price=fmt.price, pct=fmt.pct, num=fmt.num, ratio=fmt.ratio, fdate=fmt.fdate,
+                       times=fmt.times, scaled=fmt.scaled, multiple_range=fmt.multiple_range, rate=fmt.rate)
     return env
 
 
@@ -89,6 +93,7 @@ def render_html(template: str, context: dict[str, Any], page_size: str = "A4") -
 
 
 def context_digest(context: dict[str, Any]) -> str:
+    """SHA-256 (hex) of a JSON-form context: the same for the same data, whatever the key order."""
     return hashlib.sha256(json.dumps(context, sort_keys=True, default=str).encode()).hexdigest()
 
 

@@ -7,8 +7,11 @@ message naming the file, the record and the field, so that nothing half-checked 
 
 from __future__ import annotations
 
+import codecs
 import csv
+import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -29,10 +32,60 @@ ROUND_NAMES = (
 )
 SLUG = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+EU_MEMBERS = frozenset("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split())
+
+# Odd inputs (data/README.md, "Odd inputs: what happens"). Fact files are small text files.
+MAX_FILE_BYTES = 5 * 2**20
+# Deepest nesting a YAML or JSON source may have: fact files need 6 levels, LiteLLM entries 6.
+MAX_DEPTH = 32
+# Characters refused in every text value of every source (and anywhere in a fact file, comments
+# included): control characters (Unicode category Cc) except tab, line feed and carriage return;
+# format characters (Cf: bidi embeddings, overrides, isolates and marks, zero-width spaces and
+# joiners, word joiner, soft hyphen, byte-order mark, invisible operators, tag characters); the
+# line and paragraph separators (Zl, Zp). The class is Cc + Cf + Zl + Zp of Unicode 14 (Python 3.11).
+FORBIDDEN_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
+    "\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd"
+    "\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]")
+_BIDI = frozenset(range(0x202A, 0x202F)) | frozenset(range(0x2066, 0x206A))
+
+
+def describe_char(char: str) -> str:
+    """'U+202E RIGHT-TO-LEFT OVERRIDE (bidi control)' for a refused character."""
+    cp = ord(char)
+    kind = ("bidi control" if cp in _BIDI or cp in (0x200E, 0x200F, 0x061C)
+            else "control character" if unicodedata.category(char) == "Cc"
+            else "line separator" if cp in (0x2028, 0x2029) else "invisible character")
+    name = unicodedata.name(char, "NULL" if cp == 0 else "")
+    return f"U+{cp:04X}{' ' + name if name else ''} ({kind})"
+
+
+def forbidden_char(text: str) -> tuple[int, str] | None:
+    """(index, description) of the first refused character in `text`, or None."""
+    m = FORBIDDEN_CHARS.search(text)
+    return None if m is None else (m.start(), describe_char(m.group()))
+
+
+CHAR_RULE = "control, bidi and invisible characters are not allowed (data/README.md, Odd inputs)"
+
+
+class InvalidValue:
+    """A scalar YAML reads but Python cannot hold as written (an impossible date, a number too
+    large or too small for a float, a YAML 1.1 octal or sexagesimal number). The field's
+    validation refuses it, naming the file, the record and the field."""
+
+    def __init__(self, text: str, problem: str):
+        self.text, self.problem = text, problem
+
+    def __repr__(self) -> str:
+        return repr(self.text if len(self.text) <= 40 else self.text[:40] + "...")
 
 
 def _iso_date(value: Any) -> Any:
     """Accept a YAML date or a 'YYYY-MM-DD' string; refuse numbers, timestamps and other layouts."""
+    if isinstance(value, InvalidValue):
+        raise ValueError(f"{value.problem}: {value!r}")
     if isinstance(value, date) and not hasattr(value, "hour"):
         return value
     if isinstance(value, str) and _DATE_RE.match(value):
@@ -100,6 +153,16 @@ class Vendor(Cited):
             raise ValueError(f"{missing}: profile_source and profile_as_of go together")
         return self
 
+    @model_validator(mode="after")
+    def _consistent(self) -> Vendor:
+        if self.founded_on > self.as_of:
+            raise ValueError(f"founded_on: {self.founded_on} is after as_of ({self.as_of}), the date its "
+                             "source states the fact")
+        if self.is_eu != (self.hq_country in EU_MEMBERS):
+            raise ValueError(f"is_eu: {str(self.is_eu).lower()} contradicts hq_country {self.hq_country!r} "
+                             f"({'an' if self.hq_country in EU_MEMBERS else 'not an'} EU member state)")
+        return self
+
 
 class Headcount(Cited):
     employees: Annotated[int, Field(gt=0, lt=10_000_000)]
@@ -144,6 +207,17 @@ class FundingRound(Cited):
             raise ValueError("valuation_currency: required when post_money_valuation is given")
         return self
 
+    @model_validator(mode="after")
+    def _usd_consistent(self) -> FundingRound:
+        # One source cannot state two USD figures for a USD round; a later source that revises it
+        # names itself in amount_usd_source (and applies from amount_usd_as_of).
+        if self.currency == "USD" and self.amount is not None and self.amount_usd is not None \
+                and self.amount_usd != self.amount and self.amount_usd_source is None:
+            raise ValueError(f"amount_usd: {self.amount_usd:.0f} differs from amount ({self.amount:.0f}) in a "
+                             "round whose currency is USD (when another source states it, name it in "
+                             "amount_usd_source)")
+        return self
+
 
 class RevenueEstimate(Cited):
     low_usd: Money
@@ -168,6 +242,8 @@ class Plan(Cited):
     def _currency(self) -> Plan:
         if self.currency not in CURRENCIES:
             raise ValueError(f"currency: unknown currency {self.currency!r}")
+        if self.kind == "free" and self.price_per_month:
+            raise ValueError(f"price_per_month: {self.price_per_month} for a plan whose kind is free")
         return self
 
 
@@ -228,6 +304,23 @@ class Claim(Cited):
             raise ValueError(f"reference: a {self.metric} claim names the reference model")
         return self
 
+    @model_validator(mode="after")
+    def _consistent(self) -> Claim:
+        if self.stated_value < 0:
+            raise ValueError(f"stated_value: {self.stated_value} is negative; metric {self.metric} "
+                             "cannot be below 0")
+        if self.metric == "switch_saving" and self.stated_value > 1:
+            raise ValueError(f"stated_value: {self.stated_value} is above 1; metric switch_saving is the "
+                             "share of the price saved (0 to 1)")
+        if self.metric in ("price_ratio", "switch_saving") and self.reference == self.subject:
+            raise ValueError(f"reference: {self.reference!r} is also the subject; a {self.metric} claim "
+                             "compares two different models")
+        if self.metric not in ("price_ratio", "switch_saving"):
+            for name in ("reference", "price_component"):
+                if getattr(self, name) is not None:
+                    raise ValueError(f"{name}: given for metric {self.metric}, which compares no models")
+        return self
+
 
 class VendorFile(Record):
     vendor: dict
@@ -286,22 +379,105 @@ class FactBase:
         return [(v.vendor.id, r) for v in self.vendors for r in v.records.get(name, [])]
 
 
+class _Refused(yaml.YAMLError):
+    """A YAML document this loader will not build, at a known place."""
+
+    def __init__(self, path: list, problem: str, mark: Any):
+        super().__init__(problem)
+        self.path, self.problem, self.mark = path, problem, mark
+
+
+# Scalars PyYAML resolves as numbers in YAML 1.1 ways a reader does not expect: 0100 is octal 64,
+# 1:30 is sexagesimal 90, 0x10 and 0b10 are hex and binary.
+_SURPRISING_INT = re.compile(r"^[-+]?(0[0-7_]+|0x[0-9a-fA-F_]+|0b[01_]+|[1-9][0-9_]*(:[0-5]?[0-9])+)$")
+_SURPRISING_FLOAT = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*$")
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """YAML loader that refuses duplicate keys instead of silently keeping the last one."""
+    """The YAML loader of every source and configuration file.
+
+    Refuses duplicate keys (instead of silently keeping the last one), YAML aliases (an alias
+    can multiply a small file into a huge document) and nesting deeper than MAX_DEPTH (a
+    100,000-level value would otherwise end in RecursionError). Values YAML reads but Python
+    cannot hold as written become InvalidValue, which the field's validation refuses.
+    """
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.path: list = []
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if isinstance(parent, yaml.SequenceNode):
+            step: Any = len(parent.value)
+        elif isinstance(parent, yaml.MappingNode):
+            step = index.value if isinstance(index, yaml.ScalarNode) else "(key)"
+        else:
+            step = None
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused([*self.path, step], f"YAML alias *{event.anchor} is not allowed: write the value out",
+                           event.start_mark)
+        if len(self.path) >= MAX_DEPTH:
+            raise _Refused([*self.path, step], f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
+        self.path.append(step)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.path.pop()
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: set = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
+        try:
+            duplicate = key in seen
+        except TypeError:  # an unhashable key: construct_mapping names it
+            break
+        if duplicate:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark)
         seen.add(key)
     return loader.construct_mapping(node, deep=deep)
 
 
+def _construct_timestamp(loader: _UniqueKeyLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        date_only = bool(_DATE_RE.match(node.value))
+        return InvalidValue(node.value, "not a valid calendar date" if date_only else "not a valid date and time")
+
+
+def _construct_int(loader: _UniqueKeyLoader, node: yaml.ScalarNode) -> Any:
+    text = node.value
+    if _SURPRISING_INT.match(text):
+        return InvalidValue(text, "ambiguous number (YAML 1.1 reads it as octal, hexadecimal, binary or "
+                                  "base 60): write it in decimal, or quote it if it is text")
+    digits = len(text.lstrip("+-").replace("_", ""))
+    if digits > 30:
+        return InvalidValue(text, f"number too large ({digits} digits)")
+    return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+
+
+def _construct_float(loader: _UniqueKeyLoader, node: yaml.ScalarNode) -> Any:
+    text = node.value
+    if _SURPRISING_FLOAT.match(text):
+        return InvalidValue(text, "ambiguous number (YAML 1.1 reads it in base 60): write it in decimal")
+    value = yaml.constructor.SafeConstructor.construct_yaml_float(loader, node)
+    if isinstance(value, float):
+        literal = text.lower().lstrip("+-")
+        if math.isinf(value) and literal not in (".inf",):
+            return InvalidValue(text, "number too large for a 64-bit float")
+        if value == 0.0 and re.search(r"[1-9]", literal.split("e")[0]):
+            return InvalidValue(text, "number too small: it would be stored as 0")
+    return value
+
+
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 
 
 def _display(path: Path) -> str:
@@ -311,26 +487,130 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def read_text(path: Path) -> str:
-    """A source file's text, or one clear error naming it."""
+def decode_text(raw: bytes, name: str) -> str:
+    """Bytes of a source as text: UTF-8, one leading byte-order mark removed; anything else refused."""
+    for bom, encoding in ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+                          (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
+        if raw.startswith(bom):
+            raise InputError(name, None, None, f"not UTF-8 text: {encoding} text (byte-order mark "
+                                               f"{bom.hex(' ').upper()}): save it as UTF-8")
+    head = raw[:512]
+    if len(head) >= 4 and (head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4):
+        raise InputError(name, None, None, "not UTF-8 text: looks like UTF-16 text (every other byte is NUL): "
+                                           "save it as UTF-8")
     try:
-        return path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(_display(path), None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise InputError(name, None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    return text.removeprefix("\ufeff")
+
+
+def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """A source file's text, or one clear error naming it."""
+    name = _display(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(name, None, None, f"file larger than {max_bytes // 2**20} MiB ({size} bytes)")
+        raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(_display(path), None, None, f"cannot read file: {exc.strerror}") from None
+        raise InputError(name, None, None, f"cannot read file: {exc.strerror or exc}") from None
+    return decode_text(raw, name)
+
+
+def _line_col(text: str, index: int) -> str:
+    line = text.count("\n", 0, index) + 1
+    return f"line {line}, column {index - (text.rfind(chr(10), 0, index) + 1) + 1}"
+
+
+def _where(stem: str, path: list, root: Any = None) -> tuple[str | None, str | None]:
+    """(record, field) of a place in a YAML document: ('funding_rounds[0] (id x)', 'investors[1]')."""
+    steps = [p for p in path if p is not None]
+    if not steps:
+        return None, None
+    if isinstance(steps[0], int):
+        record, rest, node = f"{stem}[{steps[0]}]", steps[1:], _child(root, steps[:1])
+    elif len(steps) > 1 and isinstance(steps[1], int):
+        record, rest, node = f"{steps[0]}[{steps[1]}]", steps[2:], _child(root, steps[:2])
+    else:
+        record, rest, node = str(steps[0]), steps[1:], None
+    if isinstance(node, yaml.MappingNode):
+        ident = next((v.value for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == "id"
+                      and isinstance(v, yaml.ScalarNode)), None)
+        if ident and not FORBIDDEN_CHARS.search(ident):
+            record += f" (id {ident[:64]})"
+    return record, _field_path(rest)
+
+
+def _field_path(steps: list) -> str | None:
+    """'investors[1]', 'catalog_refs[0].model_id'; a deep path is cut after four steps."""
+    shown = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in steps[:4]).lstrip(".")
+    return (shown + ("..." if len(steps) > 4 else "")) or None
+
+
+def _child(node: Any, steps: list) -> Any:
+    for step in steps:
+        if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            node = node.value[step]
+        elif isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == step), None)
+        else:
+            return None
+    return node
+
+
+def _scalars(root: Any):
+    """(path, node) of every scalar in a composed document, keys included; iterative."""
+    stack = [([], root)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            yield path, node
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(([*path, i], child) for i, child in reversed(list(enumerate(node.value))))
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in reversed(node.value):
+                step = key.value if isinstance(key, yaml.ScalarNode) else "(key)"
+                stack.append(([*path, step], value))
+                stack.append(([*path, step], key))
+
+
+# What PyYAML's reader refuses before parsing (C0 and C1 controls, DEL, U+FFFE/U+FFFF): replaced
+# by 'x' in the text that is parsed, so that the refusal can name the record and the field.
+_YAML_UNREADABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]")
 
 
 def read_yaml(path: Path) -> Any:
     name = _display(path)
     text = read_text(path)
+    raw_bad = FORBIDDEN_CHARS.search(text)
+    loader = _UniqueKeyLoader(_YAML_UNREADABLE.sub("x", text) if raw_bad else text)
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        root = loader.get_single_node()
+        if raw_bad:
+            # A refused character written as such: name the value it is in (else its line).
+            pos, record, field_name = raw_bad.start(), None, None
+            for spath, node in _scalars(root):
+                if node.start_mark.index <= pos < node.end_mark.index:
+                    record, field_name = _where(path.stem, spath, root)
+                    break
+            raise InputError(name, record, field_name,
+                             f"{describe_char(raw_bad.group())} at {_line_col(text, pos)}: {CHAR_RULE}")
+        return None if root is None else loader.construct_document(root)
+    except _Refused as exc:
+        record, field_name = _where(path.stem, exc.path, None)
+        raise InputError(name, record, field_name,
+                         f"{exc.problem} ({_line_col(text, exc.mark.index)})") from None
     except yaml.YAMLError as exc:
+        if raw_bad:
+            raise InputError(name, None, None, f"{describe_char(raw_bad.group())} at "
+                             f"{_line_col(text, raw_bad.start())}: {CHAR_RULE}") from None
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = getattr(exc, "problem", None) or str(exc).replace("\n", " ")
         raise InputError(name, None, None, f"YAML syntax error: {where}{problem}") from None
+    finally:
+        loader.dispose()
 
 
 def _field_of(error: dict) -> str:
@@ -348,16 +628,39 @@ def _problem_of(error: dict) -> str:
     if error["type"] == "missing":
         return "required field is missing"
     given = error.get("input")
+    if isinstance(given, InvalidValue):
+        return f"{given.problem}: {given!r}"
     if error["type"] not in ("value_error",) and not isinstance(given, (dict, list)):
-        message += f" (got {given!r})"
+        shown = repr(given)
+        message += f" (got {shown if len(shown) <= 80 else shown[:80] + '...'})"
+        if isinstance(given, bool) and error["type"] == "string_type":
+            message += "; YAML reads unquoted yes/no/on/off/true/false as booleans: quote the text"
     return message
+
+
+def check_text(data: Any, file: str, label: str | None, prefix: tuple = ()) -> None:
+    """Refuse a control, bidi or invisible character in any string (or key) of `data`, naming
+    the record and the field. Iterative; data read by read_yaml is at most MAX_DEPTH deep."""
+    stack = [(list(prefix), data)]
+    while stack:
+        steps, value = stack.pop()
+        if isinstance(value, str):
+            if found := forbidden_char(value):
+                raise InputError(file, label, _field_path(steps) or "(record)",
+                                 f"{found[1]} at character {found[0] + 1}: {CHAR_RULE}")
+        elif isinstance(value, dict):
+            for key, child in value.items():
+                stack.append(([*steps, key], key if isinstance(key, str) else None))
+                stack.append(([*steps, key], child))
+        elif isinstance(value, list):
+            stack.extend(([*steps, i], child) for i, child in enumerate(value))
 
 
 def validate_record(kind: type[Record], data: Any, file: str, label: str) -> Record:
     if not isinstance(data, dict):
         raise InputError(file, label, None, f"expected a mapping of fields, got {type(data).__name__}")
     try:
-        return kind.model_validate(data)
+        record = kind.model_validate(data)
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
         field_name = _field_of(error)
@@ -365,6 +668,9 @@ def validate_record(kind: type[Record], data: Any, file: str, label: str) -> Rec
         if problem.startswith(f"{field_name}: "):
             problem = problem[len(field_name) + 2:]
         raise InputError(file, label, field_name, problem) from None
+    # After the field rules (an id with a bidi override is refused by its pattern first).
+    check_text(data, file, label)
+    return record
 
 
 def _label(section: str, index: int, data: Any) -> str:
@@ -377,7 +683,7 @@ def load_vendor_file(path: Path) -> VendorFacts:
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise InputError(name, None, None, "expected a mapping with a 'vendor' section at the top level")
-    unknown = sorted(set(data) - {"vendor", *SECTIONS})
+    unknown = sorted(set(data) - {"vendor", *SECTIONS}, key=str)
     if unknown:
         raise InputError(name, None, str(unknown[0]), f"unknown section (expected vendor, {', '.join(SECTIONS)})")
     if "vendor" not in data:
@@ -409,26 +715,39 @@ def load_fx_rates(path: Path) -> list[FxRate]:
     name = _display(path)
     rates = []
     text = read_text(path)
-    reader = csv.DictReader(line for line in text.splitlines(keepends=True) if not line.startswith("#"))
+    lines = text.splitlines(keepends=True)
+    for n, line in enumerate(lines, start=1):
+        if line.startswith("#") and (found := forbidden_char(line)):
+            raise InputError(name, f"line {n} (a comment)", None, f"{found[1]} at column {found[0] + 1}: {CHAR_RULE}")
+    reader = csv.DictReader(line for line in lines if not line.startswith("#"))
     expected = ["rate_on", "currency", "usd_per_unit", "source"]
-    if reader.fieldnames != expected:
-        raise InputError(name, "header", None, f"expected columns {','.join(expected)}, got {reader.fieldnames}")
-    for i, row in enumerate(reader, start=1):
-        label = f"row {i}"
-        extra, missing = row.get(None), [k for k in expected if row.get(k) is None]
-        if extra or missing:
-            raise InputError(name, label, missing[0] if missing else None,
-                             f"expected {len(expected)} columns ({','.join(expected)}), got "
-                             f"{len(expected) + len(extra or []) - len(missing)}")
-        try:
-            value = float(row["usd_per_unit"])
-        except (TypeError, ValueError):
-            raise InputError(name, label, "usd_per_unit", f"not a number: {row['usd_per_unit']!r}") from None
-        rate = validate_record(FxRate, {**row, "usd_per_unit": value}, name, label)
-        assert isinstance(rate, FxRate)
-        if rate.currency not in CURRENCIES:
-            raise InputError(name, label, "currency", f"unknown currency {rate.currency!r}")
-        rates.append(rate)
+    header_read = False
+    try:
+        if reader.fieldnames != expected:
+            raise InputError(name, "header", None, f"expected columns {','.join(expected)}, got {reader.fieldnames}")
+        header_read = True
+        for i, row in enumerate(reader, start=1):
+            label = f"row {i}"
+            extra, missing = row.get(None), [k for k in expected if row.get(k) is None]
+            if extra or missing:
+                raise InputError(name, label, missing[0] if missing else None,
+                                 f"expected {len(expected)} columns ({','.join(expected)}), got "
+                                 f"{len(expected) + len(extra or []) - len(missing)}")
+            for column in expected:
+                if found := forbidden_char(row[column]):
+                    raise InputError(name, label, column, f"{found[1]} at character {found[0] + 1}: {CHAR_RULE}")
+            try:
+                value = float(row["usd_per_unit"])
+            except (TypeError, ValueError):
+                raise InputError(name, label, "usd_per_unit", f"not a number: {row['usd_per_unit'][:40]!r}") from None
+            rate = validate_record(FxRate, {**row, "usd_per_unit": value}, name, label)
+            assert isinstance(rate, FxRate)
+            if rate.currency not in CURRENCIES:
+                raise InputError(name, label, "currency", f"unknown currency {rate.currency[:40]!r}")
+            rates.append(rate)
+    except csv.Error as exc:
+        at = f"row {len(rates) + 1}" if header_read else "header"
+        raise InputError(name, at, None, f"not valid CSV: {exc}") from None
     return rates
 
 
@@ -496,12 +815,53 @@ def _check_references(base: FactBase) -> None:
                              f"unknown vendor {rule.vendor_id!r}")
 
 
-def load_facts(sources_dir: Path) -> FactBase:
-    """Load and check every curated fact file under `sources_dir`."""
+LAYOUT = ("a folder laid out like data/sources: vendors/<vendor_id>.yaml, sources.yaml, fx_rates.csv, "
+          "vendor_map.yaml, litellm/")
+
+
+def vendor_files(sources_dir: Path) -> list[Path]:
+    """The vendor files of a sources folder, after checking its layout: every entry of vendors/
+    is a `<vendor_id>.yaml` file (anything else is refused, never skipped)."""
+    where = _display(sources_dir)
+    if not sources_dir.exists():
+        raise InputError(where, None, None, f"no vendor files: this folder does not exist (expected {LAYOUT})")
+    if not sources_dir.is_dir():
+        raise InputError(where, None, None, f"no vendor files: this is a file, not a folder (expected {LAYOUT})")
     vendor_dir = sources_dir / "vendors"
-    files = sorted(vendor_dir.glob("*.yaml"))
+    if not vendor_dir.is_dir():
+        raise InputError(where, None, None, f"no vendor files: no vendors/ folder in it (expected {LAYOUT})")
+    files = []
+    for entry in sorted(vendor_dir.iterdir()):
+        name = _display(entry)
+        if entry.suffix.lower() in (".yml", ".yaml") and entry.suffix != ".yaml":
+            raise InputError(name, None, None, f"vendor files end in .yaml: rename it {entry.stem}.yaml "
+                                               "(it would be skipped)")
+        if entry.suffix != ".yaml":
+            raise InputError(name, None, None, "not a vendor file: vendors/ holds only <vendor_id>.yaml files "
+                                               "(move it elsewhere; it would be skipped)")
+        if not entry.is_file():
+            raise InputError(name, None, None, "not a regular file: vendors/ holds only <vendor_id>.yaml files")
+        files.append(entry)
     if not files:
         raise InputError(_display(vendor_dir), None, None, "no vendor files (*.yaml) found")
+    return files
+
+
+def _check_stray_files(sources_dir: Path) -> None:
+    """Files the loaders would skip: a .yml beside the .yaml files they read."""
+    for folder in (sources_dir, sources_dir / "litellm"):
+        if not folder.is_dir():
+            continue
+        for entry in sorted(folder.iterdir()):
+            if entry.suffix.lower() in (".yml", ".yaml") and entry.suffix != ".yaml":
+                raise InputError(_display(entry), None, None, f"YAML files here end in .yaml: rename it "
+                                                              f"{entry.stem}.yaml or remove it (it would be skipped)")
+
+
+def load_facts(sources_dir: Path) -> FactBase:
+    """Load and check every curated fact file under `sources_dir`."""
+    files = vendor_files(sources_dir)
+    _check_stray_files(sources_dir)
     base = FactBase(
         sources=load_sources(sources_dir / "sources.yaml"),
         vendors=[load_vendor_file(p) for p in files],

@@ -9,6 +9,7 @@ each period is one row whose price agrees with `genai_prices.calc_price` on ever
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from importlib.metadata import version
@@ -16,8 +17,15 @@ from importlib.metadata import version
 from genai_prices import data as gp_data
 from genai_prices.types import ModelInfo, ModelPrice, StartDateConstraint, TieredPrices, TimeOfDateConstraint
 
+from flows.errors import InputError
+from flows.sources.facts import forbidden_char
+
 MAIN_KEYS = ("input_mtok", "output_mtok", "cache_read_mtok", "cache_write_mtok")
 _EPOCH = date(1970, 1, 1)
+# The same bounds as for LiteLLM prices (litellm_catalog.MIN/MAX_USD_PER_TOKEN), per million tokens.
+MIN_USD_PER_MTOK = 1e-6
+MAX_USD_PER_MTOK = 10_000.0
+MAX_TEXT = 2000
 
 
 def snapshot_id() -> str:
@@ -111,10 +119,58 @@ def _signature(segments: list) -> list:
     return [(s, e, _price_items(p)) for s, e, p in segments]
 
 
+def _price_problem(key: str, value: Decimal) -> str | None:
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return f"not a finite number: {value!r}"
+    if value < 0:
+        return f"negative price {value}"
+    as_float = float(value)
+    if key.endswith("_mtok") and value != 0 and abs(as_float) < MIN_USD_PER_MTOK:
+        return f"implausibly small price {value} USD per million tokens (below {MIN_USD_PER_MTOK}: it would read as free)"
+    if math.isinf(as_float) or (key.endswith("_mtok") and as_float > MAX_USD_PER_MTOK):
+        return f"implausible price {value} USD per million tokens (above {MAX_USD_PER_MTOK:.0f})"
+    return None
+
+
+def check_model(snap: str, provider, model: ModelInfo) -> None:
+    """Refuse (the catalog's policy is block: it ships inside a pinned package) a model whose text
+    holds control, bidi or invisible characters, or whose prices are not finite, negative, or
+    outside the bounds applied to LiteLLM prices."""
+    record = f"{provider.id}/{model.id}"[:200]
+    texts = [("provider_id", provider.id), ("provider_name", provider.name),
+             ("pricing_url", (provider.pricing_urls or [None])[0]), ("model_id", model.id),
+             ("model_name", model.name), ("price_comments", model.price_comments)]
+    for variant in model.price_variants or []:
+        texts += [("price_variants.when", f"{k}={v}") for k, v in variant.when.items()]
+    for name, text in texts:
+        if text is None:
+            continue
+        if not isinstance(text, str) or len(text) > MAX_TEXT:
+            raise InputError(snap, record, name, f"expected text of at most {MAX_TEXT} characters")
+        if found := forbidden_char(text):
+            raise InputError(snap, record, name, f"{found[1]} at character {found[0] + 1}: control, bidi and "
+                                                 "invisible characters are not allowed")
+    conditions = model.prices if isinstance(model.prices, list) else [model]
+    prices = [c.prices for c in conditions] + [v.prices for v in model.price_variants or []]
+    for price in prices:
+        for key, value in _price_items(price).items():
+            values = [value.base, *(t.price for t in value.tiers)] if isinstance(value, TieredPrices) else [value]
+            for v in values:
+                if problem := _price_problem(key, v):
+                    raise InputError(snap, record, key, problem)
+            if isinstance(value, TieredPrices):
+                for tier in value.tiers:
+                    if not isinstance(tier.start, int) or not 0 < tier.start <= 10**10:
+                        raise InputError(snap, record, key, f"implausible tier threshold {tier.start!r} tokens")
+
+
 def flatten(providers: list | None = None) -> dict[str, list[dict]]:
     """Rows for the raw genai-prices tables, keyed by table name."""
     providers = gp_data.providers if providers is None else providers
     snap = snapshot_id()
+    for provider in providers:
+        for model in provider.models:
+            check_model(snap, provider, model)
     out: dict[str, list[dict]] = {k: [] for k in ("providers", "models", "prices", "components", "tiers", "variants")}
     for provider in providers:
         out["providers"].append({

@@ -12,6 +12,7 @@ from flows.sources import facts
 from flows.sources import genai_catalog
 
 from flows.sources import litellm_catalog
+from flows.sources import lmarena
 
 from flows.warehouse import store as warehouse
 from flows.errors import InputError
@@ -20,14 +21,19 @@ from flows.warehouse.build import run_step
 
 
 def load_fact_base(con: duckdb.DuckDBPyConnection, sources_dir: Path = SOURCES_DIR) -> dict[str, int]:
+    """Read and check the curated facts of `sources_dir` and write them into raw.facts__*; returns rows per table.
+    Raises InputError naming file, record and field for a bad fact."""
     return warehouse.load_facts(con, facts.load_facts(sources_dir))
 
 
 def load_genai_prices(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Write the bundled genai-prices catalog into raw.genai_prices__*; returns rows per table."""
     return warehouse.load_genai(con, genai_catalog.flatten())
 
 
 def bundled_snapshots(sources_dir: Path = SOURCES_DIR) -> list[litellm_catalog.Snapshot]:
+    """The LiteLLM snapshots listed in <sources_dir>/litellm/snapshots.yaml, read and checked.
+    Raises InputError for an entry without file, version or as-of date, or naming a file outside the folder."""
     folder = sources_dir / "litellm"
     listing = facts.read_yaml(folder / "snapshots.yaml") or []
     snaps = []
@@ -46,12 +52,14 @@ def bundled_snapshots(sources_dir: Path = SOURCES_DIR) -> list[litellm_catalog.S
 
 
 def load_litellm_snapshots(con: duckdb.DuckDBPyConnection, snapshots: list[litellm_catalog.Snapshot]) -> dict[str, int]:
+    """Add the snapshots not loaded yet (same content is skipped); returns litellm_snapshots_added and the total."""
     added = sum(warehouse.add_litellm_snapshot(con, s) for s in snapshots)
-    total = con.execute("select count(*) from raw.litellm__snapshots").fetchall()[0][0]
+    total = con.table("raw.litellm__snapshots").shape[0]
     return {"litellm_snapshots_added": added, "litellm_snapshots": total}
 
 
 def build_models(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Build the staging views, marts and public views (build step `transform`); returns the files run."""
     return run_step(con, "transform")
 
 
@@ -61,16 +69,12 @@ def ingest(con: duckdb.DuckDBPyConnection, extra_snapshots: list[litellm_catalog
     counts = load_fact_base(con, sources_dir)
     counts |= load_genai_prices(con)
     counts |= load_litellm_snapshots(con, [*bundled_snapshots(sources_dir), *extra_snapshots])
+    counts |= lmarena.load_bundled(con, sources_dir)
     build_models(con)
     return counts
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Rows per table and view of the raw, staging, marts and public layers."""
-    names = con.execute("""
-        select schema_name || '.' || table_name from duckdb_tables() where database_name = current_database()
-        union all
-        select schema_name || '.' || view_name from duckdb_views()
-        where not internal and database_name = current_database()
-        order by 1""").fetchall()
-    return {n: con.execute(f'select count(*) from {n}').fetchall()[0][0] for (n,) in names}  # names come from the catalog
+    names = [name for (name,) in warehouse.run_file(con, "reads/relations.sql")]
+    return {name: con.table(name).shape[0] for name in names}  # names come from the catalog

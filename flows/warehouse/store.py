@@ -12,13 +12,15 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import secrets
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +30,7 @@ import polars as pl
 from flows.sources import facts as f
 from flows.errors import RunLockedError, VendorbriefError
 from flows.sources.litellm_catalog import Snapshot
-from flows.settings import STORAGE_COMPATIBILITY
+from flows.settings import SQL_DIR, STORAGE_COMPATIBILITY
 from flows.warehouse.build import run_step
 
 # Tables whose rows outlive a run: copied from the published warehouse into every new build.
@@ -40,6 +42,7 @@ CARRIED_TABLES = (
 
 
 def new_run_id(now: datetime | None = None) -> str:
+    """A new run id: the UTC time to the second and 6 random hex digits, e.g. 20261129T061929Z-f4ff27."""
     now = now or datetime.now(UTC)
     return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
@@ -51,12 +54,67 @@ def first_row(con: duckdb.DuckDBPyConnection, query: str, params: list | None = 
     return rows[0] if rows else None
 
 
+_PARAMETER = re.compile(r"\$([A-Za-z_]\w*)")
+
+
+@cache
+def sql_file(rel: str) -> tuple[str, frozenset[str]]:
+    """The one statement of sql/<rel> (final semicolon removed) and the names of the DuckDB named
+    parameters ($name) it uses; `--` comments are not searched for parameters."""
+    text = (SQL_DIR / rel).read_text(encoding="utf-8").strip().rstrip(";")
+    code = "\n".join(line.split("--", 1)[0] for line in text.splitlines())
+    return text, frozenset(_PARAMETER.findall(code))
+
+
+def _run_file(con: duckdb.DuckDBPyConnection, rel: str, params: Mapping[str, Any] | None,
+              frames: Mapping[str, Any] | None, fetch: Callable[[str, dict[str, Any]], Any]) -> Any:
+    text, names = sql_file(rel)
+    params = params or {}
+    missing = sorted(names - set(params))
+    if missing:
+        raise VendorbriefError(f"sql/{rel}: no value for parameter(s) {', '.join(missing)}")
+    for name, frame in (frames or {}).items():
+        con.register(name, frame)
+    try:
+        return fetch(text, {k: params[k] for k in names})
+    except duckdb.Error as exc:
+        raise VendorbriefError(f"sql/{rel}: {exc}") from exc
+    finally:
+        for name in frames or {}:
+            con.unregister(name)
+
+
+def run_file(con: duckdb.DuckDBPyConnection, rel: str, params: Mapping[str, Any] | None = None,
+             frames: Mapping[str, Any] | None = None) -> list[tuple]:
+    """Run the one statement of sql/<rel> and return its rows (a write returns its row count).
+
+    params: the DuckDB named parameters ($name) by name; those the file does not use are not
+    passed, a missing one raises VendorbriefError. frames: Polars or pandas frames registered as
+    relations under their names while the statement runs (a file that reads one names it).
+    A failing statement raises VendorbriefError naming the file."""
+    return _run_file(con, rel, params, frames, lambda text, values: con.execute(text, values).fetchall())
+
+
+def read_file(con: duckdb.DuckDBPyConnection, rel: str, params: Mapping[str, Any] | None = None,
+              frames: Mapping[str, Any] | None = None) -> pl.DataFrame:
+    """The result of the select in sql/<rel> as a Polars frame (parameters as for run_file)."""
+    return _run_file(con, rel, params, frames, lambda text, values: con.sql(text, params=values).pl())
+
+
+def relation_file(con: duckdb.DuckDBPyConnection, rel: str, params: Mapping[str, Any] | None = None) -> duckdb.DuckDBPyRelation:
+    """The select of sql/<rel> as a DuckDB relation, to order or convert (`.df()`, `.pl()`);
+    parameters as for run_file. Raises VendorbriefError when a parameter is missing."""
+    return _run_file(con, rel, params, None, lambda text, values: con.sql(text, params=values))
+
+
 def connect_new(path: Path) -> duckdb.DuckDBPyConnection:
     """A new warehouse file that both Python duckdb 2.x and the 1.5 CLI can read."""
     return duckdb.connect(str(path), config={"storage_compatibility_version": STORAGE_COMPATIBILITY})
 
 
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to a published warehouse (it never blocks a writer's next swap).
+    Raises VendorbriefError when the file does not exist or cannot be opened."""
     if not path.exists():
         raise VendorbriefError(f"{path}: no warehouse yet; run `vendorbrief run` first")
     try:
@@ -66,6 +124,7 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def journal_path(target: Path) -> Path:
+    """The journal of failed runs beside the warehouse: <warehouse>.runs.jsonl."""
     return target.with_name(target.name + ".runs.jsonl")
 
 
@@ -103,6 +162,7 @@ def run_lock(target: Path, wait_seconds: float = 0) -> Iterator[None]:
 
 @dataclass
 class Build:
+    """A warehouse being built: the file beside the published one, its read-write connection and the run it belongs to."""
     run_id: str
     as_of: date
     target: Path
@@ -151,24 +211,26 @@ def _import_journal(con: duckdb.DuckDBPyConnection, target: Path) -> None:
     path = journal_path(target)
     if not path.exists():
         return
-    known = {r[0] for r in con.execute("select run_id from history.pipeline_runs").fetchall()}
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
         try:
             record = json.loads(line)
         except json.JSONDecodeError:
             continue  # a line cut short by a crash; the runs before it are intact
-        if record.get("run_id") in known:
-            continue
         record["as_of"] = date.fromisoformat(record["as_of"])
         for key in ("started_at", "finished_at"):
             record[key] = datetime.fromisoformat(record[key])
-        record["input_hashes"] = None
+        record.pop("input_hashes", None)
         rows.append(record)
-    if rows:
-        con.register("_journal", pl.DataFrame(rows, infer_schema_length=None).drop("input_hashes"))
-        con.execute("insert into history.pipeline_runs by name select * from _journal")
-        con.unregister("_journal")
+    if rows:  # runs already recorded are left out by the statement
+        run_file(con, "history/record/pipeline_runs_from_journal.sql",
+                 frames={"journal_rows": pl.DataFrame(rows, infer_schema_length=None)})
+
+
+def _set_run_context(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date, vendors: list[str]) -> None:
+    """raw.run_context: the one row the SQL layers read the run's id, date and vendors from."""
+    con.execute("delete from raw.run_context")
+    con.execute("insert into raw.run_context values (?, ?, ?)", [run_id, as_of, vendors])
 
 
 def start_build(target: Path, run_id: str, as_of: date, vendors: list[str]) -> Build:
@@ -189,7 +251,7 @@ def start_build(target: Path, run_id: str, as_of: date, vendors: list[str]) -> B
                     f"{target}: cannot read the published warehouse to carry its history over ({exc})") from exc
             build.carried_from = target
         _import_journal(con, target)
-        con.execute("insert into raw.run_context values (?, ?, ?)", [run_id, as_of, vendors])
+        _set_run_context(con, run_id, as_of, vendors)
     except BaseException:
         abandon(build)
         raise
@@ -206,8 +268,7 @@ def start_from_copy(target: Path, run_id: str, as_of: date, vendors: list[str]) 
                   started_at=datetime.now(UTC), vendors=vendors, carried_from=target)
     try:
         _import_journal(con, target)
-        con.execute("delete from raw.run_context")
-        con.execute("insert into raw.run_context values (?, ?, ?)", [run_id, as_of, vendors])
+        _set_run_context(con, run_id, as_of, vendors)
     except BaseException:
         abandon(build)
         raise
@@ -253,6 +314,7 @@ def load_facts(con: duckdb.DuckDBPyConnection, base: f.FactBase) -> dict[str, in
 
 
 def load_genai(con: duckdb.DuckDBPyConnection, flat: dict[str, list[dict]]) -> dict[str, int]:
+    """Replace the raw.genai_prices__* tables with the flattened catalog (table name -> rows); returns rows per table."""
     counts = {}
     for name, rows in flat.items():
         table = f"raw.genai_prices__{name}"
@@ -267,15 +329,12 @@ def add_litellm_snapshot(con: duckdb.DuckDBPyConnection, snap: Snapshot) -> bool
     A different file claiming the same snapshot id or as-of date is refused: history must not be
     silently rewritten.
     """
-    same = first_row(con, "select snapshot_id, as_of from raw.litellm__snapshots where sha256 = ?",
-                       [snap.sha256])
-    if same:
+    matches = run_file(con, "reads/litellm_snapshot_matches.sql",
+                       {"sha256": snap.sha256, "snapshot_id": snap.snapshot_id, "as_of": snap.as_of})
+    if matches and matches[0][2]:
         return False
-    clash = first_row(
-        con,
-        "select snapshot_id, as_of from raw.litellm__snapshots where snapshot_id = ? or as_of = ?",
-        [snap.snapshot_id, snap.as_of])
-    if clash:
+    if matches:
+        clash = matches[0]
         raise VendorbriefError(
             f"{snap.source_uri}: a different LiteLLM snapshot is already loaded as {clash[0]} "
             f"(as of {clash[1]}); give this one another --as-of date")
@@ -288,11 +347,12 @@ def add_litellm_snapshot(con: duckdb.DuckDBPyConnection, snap: Snapshot) -> bool
 
 def record_run(build: Build, status: str, stages_run: list[str], stages_skipped: list[str],
                input_hashes: dict[str, str], message: str | None = None) -> None:
-    build.con.execute("delete from history.pipeline_runs where run_id = ?", [build.run_id])
-    build.con.execute(
-        "insert into history.pipeline_runs values (?, ?, ?, ?, ?, ?, ?, ?, map(?, ?), ?)",
-        [build.run_id, build.as_of, build.started_at, datetime.now(UTC), status, build.vendors,
-         stages_run, stages_skipped, list(input_hashes), list(input_hashes.values()), message])
+    """Record the run in its own build (history.pipeline_runs, sql/history/record/pipeline_runs.sql).
+    Run ids are new for every run: the build holds no earlier record of this one."""
+    run_file(build.con, "history/record/pipeline_runs.sql", {
+        "run_id": build.run_id, "as_of": build.as_of, "started_at": build.started_at, "finished_at": datetime.now(UTC),
+        "status": status, "vendors": build.vendors, "stages_run": stages_run, "stages_skipped": stages_skipped,
+        "hash_names": list(input_hashes), "hash_values": list(input_hashes.values()), "message": message})
 
 
 def publish(build: Build) -> Path:
@@ -313,6 +373,7 @@ def publish(build: Build) -> Path:
 
 
 def abandon(build: Build) -> None:
+    """Close and delete a build and its WAL: nothing of a failed run reaches the published path."""
     try:
         build.con.close()
     except duckdb.Error:
@@ -323,6 +384,8 @@ def abandon(build: Build) -> None:
 
 def journal_failure(target: Path, run_id: str, as_of: date, started_at: datetime, vendors: list[str],
                     message: str) -> None:
+    """Append a failed run's record (JSON line) to the journal beside the warehouse; the next successful run
+    imports it into history.pipeline_runs."""
     record = {"run_id": run_id, "as_of": as_of.isoformat(), "started_at": started_at.isoformat(),
               "finished_at": datetime.now(UTC).isoformat(), "status": "failed", "vendors": vendors,
               "stages_run": [], "stages_skipped": [], "message": message[:2000]}

@@ -1,10 +1,8 @@
--- The price period in force on the run's as-of date, per catalog model.
+-- The price period in force on the run's as-of date, per catalog model (sql/macros/price_periods_on.sql).
 with run as (select as_of from raw.run_context),
 final as (
-    select run.as_of, price_history.*
-    from marts.price_history as price_history
+    select run.as_of, prices.*
+    from marts.price_periods_on((select as_of from raw.run_context)) as prices
     cross join run
-    where (price_history.valid_from is null or price_history.valid_from <= run.as_of)
-      and (price_history.valid_to is null or price_history.valid_to > run.as_of)
 )
 select * from final

@@ -1,0 +1,2 @@
+-- The vendor metrics recorded by the runs in $run_ids (the previous editions).
+select * from history.edition_metrics where list_contains($run_ids, run_id)
