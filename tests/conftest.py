@@ -16,6 +16,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import settings
+
+# Property tests check values, not speed: on a shared 2-core machine (and with two xdist workers)
+# one example can take longer than Hypothesis's default 200 ms deadline without anything wrong.
+settings.register_profile("vendorbrief", deadline=None)
+settings.load_profile("vendorbrief")
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
@@ -27,6 +33,15 @@ DATA = Path(__file__).parent / "data"
 FIXTURE_SOURCES = DATA / "sources"
 BUNDLED_AS_OF = date(2026, 11, 29)
 FIXTURE_AS_OF = date(2026, 11, 29)
+# The tests on the bundled data's whole run: with pytest-xdist they go to one worker, which
+# builds that run once.
+BUNDLED = pytest.mark.xdist_group("bundled-run")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The slow tests first (stable order otherwise): with pytest-xdist the longest tests then
+    start at once, and the short ones fill in the gaps instead of waiting at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 def run_pipeline(tmp: Path, sources: Path = FIXTURE_SOURCES, as_of: date = FIXTURE_AS_OF, workers: int = 2, **kw) -> dict:

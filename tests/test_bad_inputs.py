@@ -18,14 +18,13 @@ import duckdb
 import pytest
 import typer
 import yaml
-from typer.testing import CliRunner
-
 from flows import cli
 from flows.cli import app
 from flows.errors import InputError
 from flows.sources import litellm_catalog
 from flows.sources.facts import load_facts
 from flows.warehouse.load import bundled_snapshots
+from typer.testing import CliRunner
 
 from .conftest import DATA, tree
 

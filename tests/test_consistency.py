@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import yaml
-
 from flows.cli import app
 from flows.quality import suites as quality
 from flows.settings import ROOT, SQL_DIR

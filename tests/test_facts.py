@@ -6,10 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from flows.errors import InputError
-from flows.sources.facts import load_facts
 from flows.settings import ROOT
+from flows.sources.facts import load_facts
 
 from .conftest import FIXTURE_SOURCES
 
@@ -27,12 +26,16 @@ def test_bundled_facts_load_and_cover_the_vendors():
                 assert r.source and r.as_of
 
 
-def test_mistral_rounds_are_the_articles():
+def test_mistral_rounds_carry_the_curated_figures():
+    # Series A and B take the USD figures AFP and Reuters state, not the reference article's
+    # $415M/$640M; the Series B records its EUR 132M debt part (FT).
     base = load_facts(ROOT / "data" / "sources")
     rounds = {r.id: r for vid, r in base.section("funding_rounds") if vid == "mistral"}
     assert [rounds[k].amount_usd for k in ("mistral-seed", "mistral-series-a", "mistral-series-b", "mistral-series-c")] == [
-        113e6, 415e6, 640e6, 2e9]
+        113e6, 414e6, 643.7e6, 2e9]
+    assert (rounds["mistral-series-b"].equity_amount, rounds["mistral-series-b"].debt_amount) == (468e6, 132e6)
     assert rounds["mistral-series-c"].amount == 1.7e9 and rounds["mistral-series-c"].currency == "EUR"
+    assert rounds["mistral-series-d"].amount_usd is None  # converted at the ECB rate of its date
 
 
 def _replace(path: Path, old: str, new: str) -> None:

@@ -7,11 +7,10 @@ import time
 from datetime import date
 
 import pytest
-from prefect.client.orchestration import get_client
-from prefect.testing.utilities import prefect_test_harness
-
 from flows.errors import InputError
 from flows.orchestration.pipeline import vendor_briefings
+from prefect.client.orchestration import get_client
+from prefect.testing.utilities import prefect_test_harness
 
 from .conftest import FIXTURE_SOURCES
 
@@ -66,9 +65,10 @@ def test_parent_flow_runs_the_stages_and_publishes_artifacts(harness, tmp_path):
     assert {"run-summary", "data-quality", "briefing-mistral"} <= keys
 
 
-def test_second_run_with_nothing_changed_skips_the_stages(harness, tmp_path):
-    vendor_briefings(**_params(tmp_path, formats=["pdf"]))
-    again = vendor_briefings(**_params(tmp_path, formats=["pdf"]))
+def test_second_run_with_nothing_changed_skips_the_stages(harness, published):
+    """The published warehouse and briefings of a run on the same inputs (the session's):
+    the flow skips every stage and re-renders no briefing."""
+    again = vendor_briefings(**_params(published, formats=["pdf"]))
     assert again["stages_skipped"] == ["ingest", "transform", "validate", "metrics"]
     assert again["rendered"] == [] and set(again["render_skipped"]) == {"mistral", "openai", "landscape"}
 
@@ -91,7 +91,12 @@ def test_a_parameter_of_the_wrong_type_is_refused_by_prefect(harness, tmp_path):
         vendor_briefings(**{**_params(tmp_path), "formats": ["docx"]})
 
 
-def test_render_fans_out_to_a_local_dask_cluster(harness, tmp_path):
+def test_render_fans_out_to_a_local_dask_cluster(harness, tmp_path, fixture_run):
+    """On a copy of the session warehouse with no briefing published yet: the render stage runs
+    on the Dask cluster and renders every briefing (the other stages are skipped: same inputs)."""
+    import shutil
+
+    shutil.copyfile(fixture_run["warehouse"], tmp_path / "warehouse.duckdb")
     summary = vendor_briefings(**_params(tmp_path, formats=["pdf"], dask_address="local"))
     assert summary["rendered"] == ["landscape", "mistral", "openai"]
     for name in summary["rendered"]:

@@ -6,10 +6,9 @@ import random
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
+from flows.sources.genai_catalog import flatten, snapshot_id
 from genai_prices import Usage
 from genai_prices import data as gp_data
-
-from flows.sources.genai_catalog import flatten, snapshot_id
 
 from .conftest import rows
 

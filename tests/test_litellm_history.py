@@ -8,13 +8,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
 from flows.cli import app
-from flows.warehouse import load as ingest
-from flows.sources import litellm_catalog
-from flows.warehouse import store as warehouse
 from flows.errors import InputError, VendorbriefError
+from flows.sources import litellm_catalog
+from flows.warehouse import load as ingest
+from flows.warehouse import store as warehouse
+from typer.testing import CliRunner
 
 from .conftest import DATA, FIXTURE_SOURCES, rows
 

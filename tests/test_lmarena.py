@@ -9,11 +9,9 @@ import shutil
 import threading
 from datetime import date
 from functools import partial
-from pathlib import Path
 
 import duckdb
 import pytest
-
 from flows.errors import InputError, VendorbriefError
 from flows.settings import ROOT, SQL_DIR
 from flows.sources import lmarena

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from genai_prices.types import ModelInfo, ModelPrice, PriceVariant, Provider
-
 from flows.errors import InputError
 from flows.sources import facts, genai_catalog, litellm_catalog
+from genai_prices.types import ModelInfo, ModelPrice, PriceVariant, Provider
 
 DATA = Path(__file__).parent / "data"
 FIXTURE = DATA / "sources"
@@ -248,9 +247,9 @@ def test_the_refused_characters_are_unicode_cc_cf_zl_zp():
 
 
 def test_litellm_prices_are_stored_exactly_above_the_floor():
-    body = ('{"gpt-4o": {"litellm_provider": "openai", "input_cost_per_token": 2.5e-06},'
-            ' "cheap": {"litellm_provider": "x", "input_cost_per_token": 1.3e-10, "output_cost_per_token": 1e-12},'
-            ' "free": {"litellm_provider": "x", "input_cost_per_token": 0, "output_cost_per_token": 0.0}}').encode()
+    body = (b'{"gpt-4o": {"litellm_provider": "openai", "input_cost_per_token": 2.5e-06},'
+            b' "cheap": {"litellm_provider": "x", "input_cost_per_token": 1.3e-10, "output_cost_per_token": 1e-12},'
+            b' "free": {"litellm_provider": "x", "input_cost_per_token": 0, "output_cost_per_token": 0.0}}')
     snap = litellm_catalog.parse(body, date(2026, 1, 1), "t.json")
     rows = {e["model_key"]: e for e in snap.entries}
     assert (rows["cheap"]["input_usd_per_token"], rows["cheap"]["output_usd_per_token"]) == (1.3e-10, 1e-12)
@@ -297,9 +296,8 @@ def test_the_bundled_data_loads_under_these_rules():
 # ---- through the command line (two runs) --------------------------------------------------------
 
 def _cli(args: list[str]):
-    from typer.testing import CliRunner
-
     from flows.cli import app
+    from typer.testing import CliRunner
 
     return CliRunner().invoke(app, args)
 

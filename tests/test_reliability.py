@@ -11,13 +11,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from flows.errors import InputError
+from flows.sources import facts, litellm_catalog
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from flows.sources import facts
-
-from flows.sources import litellm_catalog
-from flows.errors import InputError
 
 from . import faults
 from .conftest import FIXTURE_SOURCES
@@ -25,19 +22,9 @@ from .conftest import FIXTURE_SOURCES
 BIN = Path(sys.executable).parent
 
 
-@pytest.fixture(scope="module")
-def fault_work(tmp_path_factory) -> tuple[Path, dict]:
-    """A folder with a published warehouse and the two fact sets of the fault campaign, with the
-    digests of a complete run of each: prepared once for both campaign tests."""
-    work = tmp_path_factory.mktemp("faults")
-    return work, faults.prepare(work)
-
-
 @pytest.mark.slow
-@pytest.mark.xdist_group("faults")
-def test_killed_runs_never_corrupt_what_is_published(fault_work):
-    work, ctx = fault_work
-    report = faults.campaign(work, trials=8, seed=11, ctx=ctx)
+def test_killed_runs_never_corrupt_what_is_published(tmp_path):
+    report = faults.campaign(tmp_path / "faults", trials=8, seed=11)
     print(json.dumps(report, indent=1))
     assert report["problems"] == []
     assert report["faults_injected"] >= 6 and report["faults_survived"] == report["faults_injected"]
@@ -49,10 +36,12 @@ def _consistent(path: Path) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("faults")
-def test_readers_during_consecutive_runs(fault_work):
-    work, ctx = fault_work
-    report = faults.readers_during_runs(work, runs=3, ctx=ctx)
+def test_readers_during_consecutive_runs(tmp_path, fixture_run):
+    """Three runs (of fact sets B, A, B) on a copy of the session warehouse, with readers."""
+    import shutil
+
+    shutil.copyfile(fixture_run["warehouse"], tmp_path / "warehouse.duckdb")
+    report = faults.readers_during_runs(tmp_path, runs=3, ctx={"sources": faults.fact_sets(tmp_path)})
     assert report["run_failures"] == 0 and report["reader_errors"] == []
     assert report["states_seen"] >= 2 and report["reader_checks"] > 5  # several whole states, never a partial one
     assert report["cli_reader_ok"]

@@ -12,15 +12,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-
 from flows import formatting as fmt
+from flows.errors import VendorbriefError
 from flows.report import typeset as pdf
 from flows.report.stage import safe_name
-from flows.errors import VendorbriefError
 from flows.settings import ROOT
+from pypdf import PdfReader
 
-from .conftest import BUNDLED, run_pipeline
+from .conftest import BUNDLED, rows, run_pipeline
 
 INJECTIONS = [
     '<img src="file:///etc/passwd">',
@@ -43,8 +42,9 @@ def attachments_of(path: Path) -> dict:
 
 @BUNDLED
 def test_mistral_briefing_carries_the_articles_figures(bundled_run):
-    text = text_of(bundled_run["out"] / "latest" / "mistral.pdf")
-    for figure in ("$113M", "$415M", "$640M", "$2.00B", "$13.80B", "$0.40", "$2.00", "$3.05B", "$3.17B"):
+    text = " ".join(text_of(bundled_run["out"] / "latest" / "mistral.pdf").split())
+    # Series A and B in the USD figures AFP and Reuters state ($414M, $643.7M), not the article's
+    for figure in ("$113M", "$414M", "$644M", "$2.00B", "$13.80B", "$0.40", "$2.00", "$3.05B"):
         assert figure in text, figure
     # the two claims, and which price each is true of
     assert "1/5 the cost of GPT-4o" in text and "true of the output price only" in text
@@ -59,8 +59,8 @@ def test_mistral_briefing_carries_the_articles_figures(bundled_run):
 
 @BUNDLED
 def test_every_vendor_gets_a_briefing(bundled_run):
-    from flows.sources.facts import load_facts
     from flows.settings import ROOT
+    from flows.sources.facts import load_facts
 
     vendors = {v.vendor.id for v in load_facts(ROOT / "data" / "sources").vendors}
     latest = bundled_run["out"] / "latest"
@@ -188,24 +188,36 @@ def test_an_edition_folder_only_receives_briefings_of_its_date(tmp_path):
 
 
 def test_what_changed_lists_the_own_platform_and_counts_the_rest():
-    from flows.report.context import _group_changes
+    """sql/report/vendor_changes.sql and changes_elsewhere.sql, read by context.changes."""
+    import duckdb
+    from flows.report.context import changes
+    from flows.settings import SQL_DIR
+    from flows.warehouse.build import statement
 
-    def change(kind, subject):
-        return {"kind": kind, "subject": subject, "before_value": None, "after_value": None, "change": None}
-
-    grouped = _group_changes([
-        change("price_change", "mistral mistral-large (genai-prices)"),
-        change("price_change", "bedrock bedrock/mistral.large (litellm)"),
-        change("new_model", "mistral mistral/ministral-3b (litellm)"),
-        change("new_model", "mistral ministral-3b (genai-prices)"),
-        change("new_model", "bedrock bedrock/mistral.small (litellm)"),
-        change("new_model", "azure_ai azure_ai/mistral-large (litellm)"),
-        change("retired_model", "mistral mistral/open-mistral-7b (litellm)"),
-        change("new_funding_round", "mistral-series-d (2026-10-01)"),
-    ], "mistral")
-    assert grouped["count"] == 8
-    assert [c["subject"] for c in grouped["detail"]] == ["mistral mistral-large (genai-prices)", "mistral-series-d (2026-10-01)"]
-    assert grouped["new_models"] == ["ministral-3b", "mistral/ministral-3b"]
-    assert grouped["retired_models"] == ["mistral/open-mistral-7b"]
-    assert grouped["elsewhere"] == [{"kind": "new_model", "total": 2, "platforms": [("azure_ai", 1), ("bedrock", 1)]},
-                                    {"kind": "price_change", "total": 1, "platforms": [("bedrock", 1)]}]
+    rows_in = [
+        ("price_change", "mistral mistral-large (genai-prices)", "mistral", "mistral-large"),
+        ("price_change", "bedrock bedrock/mistral.large (litellm)", "bedrock", "bedrock/mistral.large"),
+        ("new_model", "mistral mistral/ministral-3b (litellm)", "mistral", "mistral/ministral-3b"),
+        ("new_model", "mistral ministral-3b (genai-prices)", "mistral", "ministral-3b"),
+        ("new_model", "bedrock bedrock/mistral.small (litellm)", "bedrock", "bedrock/mistral.small"),
+        ("new_model", "azure_ai azure_ai/mistral-large (litellm)", "azure_ai", "azure_ai/mistral-large"),
+        ("retired_model", "mistral mistral/open-mistral-7b (litellm)", "mistral", "mistral/open-mistral-7b"),
+        ("new_funding_round", "mistral-series-d (2026-10-01)", None, None),
+    ]
+    with duckdb.connect() as con:
+        con.execute("create schema marts; create schema report")
+        con.execute("""create table marts.edition_changes (vendor_id varchar, kind varchar, subject varchar,
+                       before_value varchar, after_value varchar, change double, platform varchar,
+                       catalog_model_id varchar)""")
+        con.executemany("insert into marts.edition_changes values ('mistral', ?, ?, null, null, null, ?, ?)", rows_in)
+        for name in ("vendor_changes", "changes_elsewhere"):
+            con.execute(statement(SQL_DIR / "report" / f"{name}.sql"))
+        own = rows(con, "select * from report.vendor_changes")
+        elsewhere = rows(con, "select * from report.changes_elsewhere")
+    grouped = changes(own, elsewhere)
+    assert grouped.count == 8
+    assert sorted(c.subject for c in grouped.detail) == ["mistral mistral-large (genai-prices)", "mistral-series-d (2026-10-01)"]
+    assert grouped.new_models == ["ministral-3b", "mistral/ministral-3b"]
+    assert grouped.retired_models == ["mistral/open-mistral-7b"]
+    assert [(e.kind, e.total, [(p.platform, p.changes) for p in e.platforms]) for e in grouped.elsewhere] == [
+        ("new_model", 2, [("azure_ai", 1), ("bedrock", 1)]), ("price_change", 1, [("bedrock", 1)])]

@@ -64,8 +64,8 @@ def served(tmp_path_factory):
 
 def test_server_listens_on_loopback_only(served):
     out = subprocess.run(["ss", "-ltnH"], capture_output=True, text=True).stdout if shutil_which("ss") else ""
-    lines = [l for l in out.splitlines() if f":{served['port']} " in l]
-    assert all("127.0.0.1" in l for l in lines)
+    lines = [line for line in out.splitlines() if f":{served['port']} " in line]
+    assert all("127.0.0.1" in line for line in lines)
     with pytest.raises(OSError):
         socket.create_connection((_outside_address(), served["port"]), timeout=2)
 
@@ -89,7 +89,6 @@ def _outside_address() -> str:
 async def _trigger_and_wait(port: int, parameters: dict, count: int = 1) -> list:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
-
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     with temporary_settings({PREFECT_API_URL: f"http://127.0.0.1:{port}/api"}):
@@ -99,9 +98,10 @@ async def _trigger_and_wait(port: int, parameters: dict, count: int = 1) -> list
 async def _trigger(get_client, ArtifactFilter, ArtifactFilterFlowRunId, parameters: dict, count: int) -> list:  # noqa: N803
     async with get_client() as client:
         deadline = time.time() + 120
-        while True:
+        while True:  # `serve` registers its deployments one after the other
             try:
                 deployment = await client.read_deployment_by_name("vendor-briefings/weekly-briefings")
+                daily = await client.read_deployment_by_name("vendor-briefings/daily-prices")
                 break
             except Exception:
                 if time.time() > deadline:
@@ -109,7 +109,6 @@ async def _trigger(get_client, ArtifactFilter, ArtifactFilterFlowRunId, paramete
                 await asyncio.sleep(2)
         assert deployment.schedules and deployment.schedules[0].schedule.cron == "0 6 * * 1"
         assert deployment.schedules[0].schedule.timezone == "Europe/Paris"
-        daily = await client.read_deployment_by_name("vendor-briefings/daily-prices")
         assert daily.schedules[0].schedule.cron == "0 5 * * *"
         runs = [await client.create_flow_run_from_deployment(deployment.id, parameters=parameters) for _ in range(count)]
         finished = []
@@ -136,7 +135,9 @@ def test_triggered_run_produces_the_briefing_and_artifacts(served):
 
 
 def test_overlapping_runs_wait_for_each_other(served):
-    params = {"vendors": ["openai"], "sources_dir": str(FIXTURE_SOURCES), "formats": ["pdf"], "full": True}
+    # Two runs triggered at once, each long enough (a new process, Prefect, the render) to
+    # overlap the other if the deployment let them.
+    params = {"vendors": ["openai"], "sources_dir": str(FIXTURE_SOURCES), "formats": ["pdf"]}
     (first, _), (second, _) = asyncio.run(_trigger_and_wait(served["port"], params, count=2))
     assert first.state.is_completed() and second.state.is_completed()
     # concurrency limit 1: the second run started after the first ended

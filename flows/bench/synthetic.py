@@ -12,7 +12,6 @@ from pathlib import Path
 
 import yaml
 
-
 # The bundled data: 8 vendors, ~7 models each; 3 LiteLLM snapshots of ~3,000 entries.
 BASE_VENDORS, MODELS_PER_VENDOR, BASE_KEYS, SNAPSHOTS = 8, 7, 3_400, 3
 

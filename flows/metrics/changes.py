@@ -25,11 +25,12 @@ def _text(expr: pl.Expr, fmt) -> pl.Expr:
 
 
 def _price_pair(input_col: str, output_col: str) -> pl.Expr:
-    """"$<input>/$<output>", each rounded to 4 decimals; NULL when either price is unknown."""
+    """"$<input>/$<output>" as list prices print ($0.40/$2.00, formatting.price); NULL when either
+    price is unknown."""
     def pair(r: dict) -> str | None:
         if r[input_col] is None or r[output_col] is None:
             return None
-        return f"${formatting.plain(r[input_col], 4)}/${formatting.plain(r[output_col], 4)}"
+        return f"{formatting.price(r[input_col])}/{formatting.price(r[output_col])}"
     return pl.struct(input_col, output_col).map_elements(pair, return_dtype=pl.String)
 
 
@@ -56,7 +57,7 @@ def price_changes(current: pl.DataFrame, baseline: pl.DataFrame) -> pl.DataFrame
 
     current: marts.prices_current (source, provider_id, model_id, vendor_id, input/output USD/Mtok);
     baseline: history.edition_prices of the previous edition (same keys and prices).
-    Returns SCHEMA rows of kind price_change; before/after values read "$0.4/$2.0".
+    Returns SCHEMA rows of kind price_change; before/after values read "$0.40/$2.00".
     """
     joined = current.filter(pl.col("vendor_id").is_not_null()).join(
         baseline.select(*KEYS, pl.col("input_usd_per_mtok").alias("before_input"),

@@ -47,9 +47,12 @@ def _price(prices: pl.DataFrame, model_id: str) -> dict | None:
     return rows[0] if rows else None
 
 
-def _funding_total(rounds: pl.DataFrame, vendor_id: str, on: date) -> float | None:
+def _funding_total(rounds: pl.DataFrame, vendor_id: str, on: date) -> tuple[float | None, int]:
+    """The sum of the disclosed amounts of the vendor's rounds announced by `on` (secondary sales
+    excluded; None without any) and how many rounds it misses for want of an amount."""
     sel = rounds.filter((pl.col("vendor_id") == vendor_id) & (pl.col("announced_on") <= on) & (pl.col("round_name") != "secondary"))
-    return None if sel.is_empty() else float(sel["amount_usd"].sum())
+    disclosed = sel.filter(pl.col("amount_usd").is_not_null())
+    return (None if disclosed.is_empty() else float(disclosed["amount_usd"].sum())), sel.height - disclosed.height
 
 
 def _valuation(rounds: pl.DataFrame, vendor_id: str, on: date) -> float | None:
@@ -59,14 +62,16 @@ def _valuation(rounds: pl.DataFrame, vendor_id: str, on: date) -> float | None:
 
 
 def evaluate(claim: dict, on: date, prices_on: Callable[[date], pl.DataFrame], rounds: pl.DataFrame,
-             config: Config, complete: bool = True, profile: str | None = None) -> dict:
+             config: Config, complete: bool = True, profile: str | None = None,
+             capability_on: Callable[[date], pl.DataFrame] | None = None) -> dict:
     """Recompute one claim on date `on`.
 
     claim: a row of staging.stg_facts__claims (metric, subject, reference, stated_value, comparison,
     price_component, tolerance); prices_on(day): curated model prices on that day (model_id,
     input/output/cache_read USD/Mtok, as marts.model_prices_on gives them); rounds: marts.funding_rounds
     (amounts in USD); complete: whether the subject's round list is complete; profile: the workload
-    profile of blended prices (default: config.default_profile).
+    profile of blended prices (default: config.default_profile); capability_on(day): curated models'
+    Arena Scores on that day (marts.capability_on), for capability_gap claims (see capability_gap).
     Returns {computed_value, relative_error, status, operands (dict), detail (a sentence)}.
     Raises ValueError for a metric the fact schema does not know.
     """
@@ -76,6 +81,8 @@ def evaluate(claim: dict, on: date, prices_on: Callable[[date], pl.DataFrame], r
     profile_name = profile or config.default_profile
     profile = config.profiles[profile_name]
     operands: dict = {}
+    if metric == "capability_gap":
+        return capability_gap(claim, on, capability_on, config)
     if metric in ("price_ratio", "switch_saving"):
         prices = prices_on(on)
         subject, reference = _price(prices, claim["subject"]), _price(prices, claim["reference"])
@@ -123,14 +130,17 @@ def evaluate(claim: dict, on: date, prices_on: Callable[[date], pl.DataFrame], r
         return {"computed_value": ratios[best], "relative_error": verdicts[best][1], "status": status,
                 "operands": operands, "detail": f"the claim names no price: {text}; {which}"}
     if metric == "total_funding_usd":
-        computed = _funding_total(rounds, claim["subject"], on)
-        operands = {"rounds_total_usd": computed, "on": on.isoformat(), "rounds_complete": complete}
+        computed, undisclosed = _funding_total(rounds, claim["subject"], on)
+        operands = {"rounds_total_usd": computed, "on": on.isoformat(), "rounds_complete": complete,
+                    "undisclosed_rounds": undisclosed}
         detail = "sum of the recorded rounds (secondary sales excluded)"
-        if not complete and computed is not None and not (comparison == "at_least" and computed >= stated):
-            # A sum over a partial list of rounds is a lower bound: it can confirm an
-            # "at least" claim, never contradict a claim.
+        if (not complete or undisclosed) and computed is not None and not (comparison == "at_least" and computed >= stated):
+            # A sum over a partial list of rounds, or one that misses an undisclosed amount, is a
+            # lower bound: it can confirm an "at least" claim, never contradict a claim.
+            why = ("the round list is incomplete" if not complete else
+                   f"{undisclosed} round{'s' if undisclosed > 1 else ''} without a disclosed amount")
             return {"computed_value": computed, "relative_error": None, "status": "unverifiable", "operands": operands,
-                    "detail": f"{detail}: {formatting.billions(computed)}, but the round list is incomplete"}
+                    "detail": f"{detail}: {formatting.billions(computed)}, but {why}"}
     elif metric == "post_money_valuation_usd":
         computed = _valuation(rounds, claim["subject"], on)
         operands = {"latest_post_money_usd": computed, "on": on.isoformat()}
@@ -144,18 +154,61 @@ def evaluate(claim: dict, on: date, prices_on: Callable[[date], pl.DataFrame], r
     return {"computed_value": computed, "relative_error": error, "status": status, "operands": operands, "detail": detail}
 
 
+def capability_gap(claim: dict, on: date, capability_on: Callable[[date], pl.DataFrame] | None, config: Config) -> dict:
+    """A capability claim ("near GPT-4o": stated_value 0) on date `on`: the subject's overall Arena
+    Score minus the reference's on the latest LMArena leaderboard on or before `on`, in points, with
+    the 95 % bounds of the gap (subject low - reference high, subject high - reference low).
+
+    The distance of the stated value from the bounds decides: for `equal`, how far the stated gap
+    lies outside them; for `at_least`, how far it lies above their upper end; for `at_most`, below
+    their lower end. Within quality.capability_tolerance_points it is confirmed, within
+    claim_imprecise_factor times that imprecise, beyond contradicted; unverifiable when either
+    model has no score on that leaderboard. relative_error is None (a gap has no natural scale).
+    capability_on(day): rows of marts.capability_on(day) (model_id, leaderboard_on, score,
+    score_low, score_high, arena_model)."""
+    stated, comparison = claim["stated_value"], claim["comparison"] or "equal"
+    subject_id, reference_id = claim["subject"], claim["reference"]
+    scores = capability_on(on) if capability_on is not None else pl.DataFrame()
+    found = {r["model_id"]: r for r in scores.to_dicts()} if not scores.is_empty() else {}
+    subject, reference = found.get(subject_id), found.get(reference_id)
+    board = next(iter(found.values()), {}).get("leaderboard_on")
+    operands: dict = {"subject": subject_id, "reference": reference_id, "leaderboard_on": board}
+    if subject is None or reference is None:
+        missing = subject_id if subject is None else reference_id
+        where = f"the LMArena leaderboard of {board}" if board else f"any LMArena leaderboard on or before {on}"
+        return {"computed_value": None, "relative_error": None, "status": "unverifiable", "operands": operands,
+                "detail": f"{missing} is not rated on {where}"}
+    gap = subject["score"] - reference["score"]
+    low, high = subject["score_low"] - reference["score_high"], subject["score_high"] - reference["score_low"]
+    tolerance, factor = config.quality.capability_tolerance_points, config.quality.claim_imprecise_factor
+    distance = {"equal": max(0.0, low - stated, stated - high), "at_least": max(0.0, stated - high),
+                "at_most": max(0.0, low - stated)}[comparison]
+    status = "confirmed" if distance <= tolerance else "imprecise" if distance <= tolerance * factor else "contradicted"
+    operands |= {f"{side}_{k}": row[k] for side, row in (("subject", subject), ("reference", reference))
+                 for k in ("arena_model", "score", "score_low", "score_high")}
+    operands |= {"gap": gap, "gap_low": low, "gap_high": high, "tolerance_points": tolerance}
+    bound = {"equal": "", "at_least": "at least ", "at_most": "at most "}[comparison]
+    detail = (f"{subject_id} scores {formatting.points(subject['score'])} ({formatting.points(subject['score_low'])}–"
+              f"{formatting.points(subject['score_high'])}) and {reference_id} {formatting.points(reference['score'])} "
+              f"({formatting.points(reference['score_low'])}–{formatting.points(reference['score_high'])}) on the "
+              f"LMArena text leaderboard of {board}: a gap of {formatting.points(gap, signed=True)} points (95 % bounds "
+              f"{formatting.points(low, signed=True)} to {formatting.points(high, signed=True)}), stated {bound}"
+              f"{formatting.points(stated, signed=True)}")
+    return {"computed_value": gap, "relative_error": None, "status": status, "operands": operands, "detail": detail}
+
+
 def audit(claims: pl.DataFrame, as_of: date, prices_on: Callable[[date], pl.DataFrame], rounds: pl.DataFrame,
           config: Config, complete_vendors: set[str] | frozenset[str] = frozenset(),
-          profile: str | None = None) -> pl.DataFrame:
+          profile: str | None = None, capability_on: Callable[[date], pl.DataFrame] | None = None) -> pl.DataFrame:
     """The claims made by `as_of`, each judged on its own date and on `as_of` (see evaluate; prices_on
-    must answer for every claim date and for as_of). Funding sums are only conclusive for vendors
+    and capability_on must answer for every claim date and for as_of). Funding sums are only conclusive for vendors
     in `complete_vendors` (their round list is complete). Returns one row per claim with the
     columns of sql/marts/claim_audit.sql; operands as JSON text."""
     rows = []
     for claim in claims.filter(pl.col("source_as_of") <= as_of).sort("vendor_id", "claim_id").to_dicts():
         complete = claim["subject"] in complete_vendors
-        then = evaluate(claim, claim["source_as_of"], prices_on, rounds, config, complete, profile)
-        now = evaluate(claim, as_of, prices_on, rounds, config, complete, profile)
+        then = evaluate(claim, claim["source_as_of"], prices_on, rounds, config, complete, profile, capability_on)
+        now = evaluate(claim, as_of, prices_on, rounds, config, complete, profile, capability_on)
         rows.append({
             "as_of": as_of, "claim_id": claim["claim_id"], "vendor_id": claim["vendor_id"], "claim_text": claim["claim_text"],
             "metric": claim["metric"], "price_component": claim["price_component"], "comparison": claim["comparison"],

@@ -1,38 +1,74 @@
-"""Each vendor's flagship model and the reference model it is compared with: computed once here,
-written to marts.vendor_flagships, read by the vendor metrics and the briefings."""
+"""Each vendor's flagship on the edition date and the reference model it is compared with:
+computed once here, written to marts.vendor_flagships, read by the vendor metrics and the briefings.
+
+The flagship is the newest current model of the vendor's flagship families (a vendor file's
+`flagship_families`, matched in sql/marts/catalog_lineup.sql) on its own platform: newest by
+release date when curated, else by the first date the catalogs' history shows it listed; models
+first seen the same day go by the version numbers in their name (Grok 4.7 before Grok 4.6), then
+by model id.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import polars as pl
 
-SCHEMA = {"vendor_id": pl.String, "flagship_model_id": pl.String, "reference_model_id": pl.String}
+SCHEMA = {"vendor_id": pl.String, "flagship_model_id": pl.String, "flagship_family": pl.String,
+          "flagship_since": pl.Date, "reference_model_id": pl.String}
 
 
-def flagship_models(models: pl.DataFrame) -> pl.DataFrame:
-    """Each vendor's flagship: its latest-released priced flagship-class model, else its
-    latest-released flagship-class model; ties go to the smaller model id, unknown release dates last.
+def version_key(name: str | None) -> tuple[int, ...]:
+    """The version numbers in a model name, for ordering: 'GPT-6.1 Sol' -> (6, 1),
+    'claude-opus-4-5-20251101' -> (4, 5, 20251101)."""
+    return tuple(int(n) for n in re.findall(r"\d+", name or ""))
 
-    models: marts.models (model_id, vendor_id, model_class, released_on, input_usd_per_mtok).
-    Returns one row per vendor that has a flagship-class model: vendor_id, flagship_model_id.
+
+def newest_first(models: pl.DataFrame) -> pl.DataFrame:
+    """The models newest first: by coalesce(released_on, first_seen_on) (unknown dates last), then
+    by the version numbers of their name, then by model id."""
+    dated = models.with_columns(pl.coalesce("released_on", "first_seen_on").alias("_since"))
+    rows = dated.to_dicts()
+    rows.sort(key=lambda r: (r["model_id"]))
+    rows.sort(key=lambda r: version_key(r["model_name"]), reverse=True)
+    rows.sort(key=lambda r: (r["_since"] is None, -(r["_since"].toordinal() if r["_since"] else 0)))
+    order = {r["model_id"]: i for i, r in enumerate(rows)}
+    return dated.with_columns(pl.col("model_id").replace_strict(order, return_dtype=pl.Int64).alias("_order")) \
+        .sort("_order").drop("_order")
+
+
+def flagship_models(lineup: pl.DataFrame) -> pl.DataFrame:
+    """Each vendor's flagship: its newest current model of a flagship family (see the module).
+
+    lineup: marts.catalog_lineup (vendor_id, model_id, model_name, status, flagship_family,
+    released_on, first_seen_on). Returns one row per vendor that has one: vendor_id,
+    flagship_model_id, flagship_family, flagship_since (the date it is newest by)."""
+    current = lineup.filter((pl.col("status") == "current") & pl.col("flagship_family").is_not_null())
+    if current.is_empty():
+        return pl.DataFrame(schema={k: v for k, v in SCHEMA.items() if k != "reference_model_id"})
+    ordered = newest_first(current)
+    return (ordered.group_by("vendor_id", maintain_order=True).first()
+            .select("vendor_id", pl.col("model_id").alias("flagship_model_id"), "flagship_family",
+                    pl.col("_since").alias("flagship_since")))
+
+
+def vendor_flagships(vendor_ids: Sequence[str], lineup: pl.DataFrame, reference_models: Sequence[str],
+                     comparable: set[str] | None = None) -> pl.DataFrame:
+    """One row per vendor of `vendor_ids`, in that order: vendor_id, flagship_model_id,
+    flagship_family, flagship_since (NULL when the vendor has no current model of a flagship
+    family) and reference_model_id: the first of `reference_models` (config
+    briefing.reference_models, in preference order) made by another vendor that may be compared
+    on the edition date (`comparable`: the ids of current, priced, non-free models; default: every
+    lineup model), NULL when there is none.
     """
-    flag = models.filter(pl.col("model_class") == "flagship").with_columns(
-        pl.col("input_usd_per_mtok").is_not_null().alias("is_priced"))
-    return (flag.sort("vendor_id", "is_priced", "released_on", "model_id", descending=[False, True, True, False],
-                      nulls_last=True)
-            .group_by("vendor_id", maintain_order=True).first()
-            .select("vendor_id", pl.col("model_id").alias("flagship_model_id")))
-
-
-def vendor_flagships(vendor_ids: Sequence[str], models: pl.DataFrame, reference_models: Sequence[str]) -> pl.DataFrame:
-    """One row per vendor of `vendor_ids`, in that order: vendor_id, flagship_model_id (NULL when
-    the vendor has no flagship-class model) and reference_model_id: the first of
-    `reference_models` (config briefing.reference_models, in preference order) that is a curated
-    model of marts.models made by another vendor, priced or not (NULL when there is none).
-    """
-    flag = dict(flagship_models(models).iter_rows())
-    owner = dict(zip(models["model_id"], models["vendor_id"], strict=True))
-    rows = [(vid, flag.get(vid), next((m for m in reference_models if owner.get(m) not in (None, vid)), None))
-            for vid in vendor_ids]
+    flags = {r["vendor_id"]: r for r in flagship_models(lineup).iter_rows(named=True)}
+    owner = dict(zip(lineup["model_id"], lineup["vendor_id"], strict=True))
+    usable = set(lineup["model_id"]) if comparable is None else comparable
+    rows = []
+    for vid in vendor_ids:
+        f = flags.get(vid, {})
+        reference = next((m for m in reference_models if m in usable and owner.get(m) not in (None, vid)), None)
+        rows.append((vid, f.get("flagship_model_id"), f.get("flagship_family"), f.get("flagship_since"), reference))
     return pl.DataFrame(rows, schema=SCHEMA, orient="row")
+

@@ -1,8 +1,12 @@
 """Funding metrics. Amounts in USD; multiples are plain ratios; durations in days.
 
-A round's USD amount is the figure a source states, else its amount converted at the cited
-exchange rate of the announcement date (marts.funding_rounds). Secondary sales move shares
-between holders and raise nothing for the company: they count for valuation, not for the total.
+A round's USD amount is the figure a source states, else its amount converted at the exchange
+rate of the announcement date (marts.funding_rounds), split into equity, debt and conditional
+parts (equity_usd, debt_usd, conditional_usd). Secondary sales move shares between holders and
+raise nothing for the company: they count for valuation, not for the total. A round whose amount
+no source discloses counts in round_count but in no sum: every sum that misses one is a lower
+bound (total_is_lower_bound, rounds_total_at_report_is_lower_bound), as is every sum over an
+incomplete round list.
 """
 
 from __future__ import annotations
@@ -10,6 +14,15 @@ from __future__ import annotations
 import polars as pl
 
 RAISING = pl.col("round_name") != "secondary"
+UNDISCLOSED = pl.col("amount_usd").is_null()
+# What a reported total counts (its `covers`), as the parts of the rounds that add up to it.
+COVERS = {"all": ("equity_usd", "debt_usd", "conditional_usd"), "equity_and_debt": ("equity_usd", "debt_usd"),
+          "equity": ("equity_usd",)}
+
+
+def covered_usd(covers: str | None) -> pl.Expr:
+    """A round's USD money of the kinds a reported total covers (all when it does not say)."""
+    return pl.sum_horizontal(*(pl.col(c) for c in COVERS[covers or "all"]))
 
 
 def known_on() -> pl.Expr:
@@ -38,9 +51,12 @@ def valuation_steps(rounds: pl.DataFrame) -> pl.DataFrame:
 
 def vendor_funding(vendors: pl.DataFrame, rounds: pl.DataFrame, revenue: pl.DataFrame) -> pl.DataFrame:
     """One row per vendor:
-    total_raised_usd = sum of amount_usd over rounds other than secondary sales (a lower bound
-    unless funding_rounds_complete);
-    rounds_total_at_report_usd = the same sum over rounds announced by the reported total's date;
+    total_raised_usd = sum of amount_usd over rounds other than secondary sales, = equity_raised_usd
+    + debt_raised_usd + conditional_raised_usd (the parts of the rounds); a lower bound
+    (total_is_lower_bound) unless funding_rounds_complete and every amount is disclosed;
+    undisclosed_round_count = rounds (not secondary) without an amount;
+    rounds_total_at_report_usd = the money of the kinds the reported total covers (all, equity and
+    debt, or equity) over rounds announced by the reported total's date;
     difference_usd = reported_total_usd - rounds_total_at_report_usd (relative_difference = / the latter);
     days_to_unicorn = first announcement with post-money >= $1B minus founded_on;
     raised_per_employee_usd = total_raised_usd / latest headcount;
@@ -49,9 +65,11 @@ def vendor_funding(vendors: pl.DataFrame, rounds: pl.DataFrame, revenue: pl.Data
     """
     totals = rounds.group_by("vendor_id").agg(
         pl.col("amount_usd").filter(RAISING).sum().alias("total_raised_usd"),
-        pl.col("amount_usd").filter(RAISING & (pl.col("round_name") != "debt")).sum().alias("equity_raised_usd"),
-        pl.col("amount_usd").filter(pl.col("round_name") == "debt").sum().alias("debt_raised_usd"),
+        pl.col("equity_usd").filter(RAISING).sum().alias("equity_raised_usd"),
+        pl.col("debt_usd").filter(RAISING).sum().alias("debt_raised_usd"),
+        pl.col("conditional_usd").filter(RAISING).sum().alias("conditional_raised_usd"),
         pl.col("round_id").filter(RAISING).len().alias("round_count"),
+        pl.col("round_id").filter(RAISING & UNDISCLOSED).len().alias("undisclosed_round_count"),
         pl.col("amount_usd").filter(RAISING & (pl.col("amount_usd_basis") == "converted")).sum().alias("converted_part_usd"),
     )
     latest = (rounds.filter(pl.col("post_money_valuation_usd").is_not_null())
@@ -63,11 +81,15 @@ def vendor_funding(vendors: pl.DataFrame, rounds: pl.DataFrame, revenue: pl.Data
                .group_by("vendor_id", maintain_order=True).first()
                .select("vendor_id", pl.col("announced_on").alias("unicorn_on"),
                        pl.col("announced_on_precision").alias("unicorn_on_precision"), pl.col("round_id").alias("unicorn_round_id")))
-    at_report = (rounds.join(vendors.select("vendor_id", "reported_total_on"), on="vendor_id")
-                 .filter(RAISING & (pl.col("announced_on") <= pl.col("reported_total_on")))
-                 .group_by("vendor_id").agg(pl.col("amount_usd").sum().alias("rounds_total_at_report_usd")))
+    reported = vendors.select("vendor_id", "reported_total_on", "reported_total_covers")
+    at_report = pl.concat([
+        rounds.join(reported.filter(pl.col("reported_total_covers").fill_null("all") == covers), on="vendor_id")
+        .filter(RAISING & (pl.col("announced_on") <= pl.col("reported_total_on")))
+        .group_by("vendor_id").agg(covered_usd(covers).sum().alias("rounds_total_at_report_usd"),
+                                   UNDISCLOSED.any().alias("rounds_total_at_report_is_lower_bound"))
+        for covers in COVERS])
     out = (vendors.select("vendor_id", "founded_on", "headcount", "funding_rounds_complete", "reported_total_usd",
-                          "reported_total_on", "reported_total_source_id")
+                          "reported_total_covers", "reported_total_on", "reported_total_source_id")
            .join(totals, on="vendor_id", how="left").join(at_report, on="vendor_id", how="left").join(latest, on="vendor_id", how="left")
            .join(unicorn, on="vendor_id", how="left").join(revenue, on="vendor_id", how="left"))
     paired = revenue_multiples(rounds, revenue.filter(pl.col("revenue_on").is_not_null())
@@ -76,6 +98,11 @@ def vendor_funding(vendors: pl.DataFrame, rounds: pl.DataFrame, revenue: pl.Data
                                  pl.col("multiple_high").alias("revenue_multiple_high")), on="vendor_id", how="left")
     return out.with_columns(
         pl.col("round_count").fill_null(0),
+        pl.col("undisclosed_round_count").fill_null(0),
+        (~pl.col("funding_rounds_complete").fill_null(False) | (pl.col("undisclosed_round_count").fill_null(0) > 0))
+        .alias("total_is_lower_bound"),
+        (pl.col("rounds_total_at_report_is_lower_bound").fill_null(False)
+         | ~pl.col("funding_rounds_complete").fill_null(False)).alias("rounds_total_at_report_is_lower_bound"),
         (pl.col("reported_total_usd") - pl.col("rounds_total_at_report_usd")).alias("difference_usd"),
         ((pl.col("reported_total_usd") - pl.col("rounds_total_at_report_usd"))
          / pl.col("rounds_total_at_report_usd")).alias("relative_difference"),

@@ -39,12 +39,60 @@ def monthly_cost(blended_usd_per_mtok: pl.Expr, monthly_tokens: int) -> pl.Expr:
     return blended_usd_per_mtok * (monthly_tokens / 1_000_000)
 
 
+# Which catalog's values a disputed column is also ranked on: the other one than the shown price's.
+OTHER_CATALOG = {"genai-prices": "litellm", "litellm": "genai"}
+COMPONENTS = ("input", "output", "cache_read")
+
+
+def price_decisions(lineup: pl.DataFrame, tolerance: float) -> pl.DataFrame:
+    """What the briefings may do with each lineup model's price (marts.catalog_lineup rows).
+
+    <c>_disputed (c = input, output, cache_read): the two catalogs' own-platform prices of the
+    column differ by more than `tolerance` (quality.reconciliation_tolerance), relative to
+    genai-prices' (|litellm - genai| / genai), and no curated list price settles it (a curated
+    list price settles input and output: is_settled when the catalogs disagreed on either).
+    is_ranked: the model may be ranked, compared, costed and used in claims and verdicts: current
+    (neither deprecated nor retired), not a free tier, with an input and an output price.
+    excluded_because: why it is not (retired, deprecated, free tier, no price), else None.
+    Returns model_id, vendor_id and those columns."""
+    settled = pl.col("price_source") == "curated"
+    beyond = {c: (pl.col(f"{c}_relative_difference") > tolerance).fill_null(False) for c in COMPONENTS}
+    priced = pl.col("input_usd_per_mtok").is_not_null() & pl.col("output_usd_per_mtok").is_not_null()
+    return lineup.select(
+        "model_id", "vendor_id",
+        (beyond["input"] & ~settled).alias("input_disputed"),
+        (beyond["output"] & ~settled).alias("output_disputed"),
+        beyond["cache_read"].alias("cache_read_disputed"),
+        (settled & (beyond["input"] | beyond["output"])).alias("is_settled"),
+        ((pl.col("status") == "current") & ~pl.col("is_free_tier") & priced).alias("is_ranked"),
+        pl.when(pl.col("status") != "current").then(pl.col("status"))
+        .when(pl.col("is_free_tier")).then(pl.lit("free tier"))
+        .when(~priced).then(pl.lit("no price"))
+        .otherwise(None).alias("excluded_because"),
+    )
+
+
+def alternative_prices(lineup: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFrame:
+    """Each model's prices with every disputed column taken from the other catalog (the one its
+    shown price does not come from); undisputed columns keep the shown price. Returns model_id,
+    alt_input_usd_per_mtok, alt_output_usd_per_mtok, alt_cache_read_usd_per_mtok."""
+    frame = lineup.join(decisions.select("model_id", *[f"{c}_disputed" for c in COMPONENTS]), on="model_id")
+    out = []
+    for c in COMPONENTS:
+        other = (pl.when(pl.col("price_source") == "genai-prices").then(pl.col(f"litellm_{c}_usd_per_mtok"))
+                 .when(pl.col("price_source") == "litellm").then(pl.col(f"genai_{c}_usd_per_mtok")))
+        out.append(pl.when(pl.col(f"{c}_disputed")).then(pl.coalesce(other, pl.col(f"{c}_usd_per_mtok")))
+                   .otherwise(pl.col(f"{c}_usd_per_mtok")).alias(f"alt_{c}_usd_per_mtok"))
+    return frame.select("model_id", *out)
+
+
 def comparisons(prices: pl.DataFrame, references: list[str], profiles: dict[str, Profile],
                 monthly_tokens: int) -> pl.DataFrame:
     """Every priced model against every reference model, for every workload profile.
 
-    prices: curated models with their prices (the columns of marts.models); references: model ids;
-    monthly_tokens: tokens of traffic a month. Returns the rows of marts.price_comparisons but as_of.
+    prices: the models that may be compared (is_ranked lineup models: current, not a free tier,
+    priced), with the columns of marts.models; references: model ids (only those in `prices` are
+    used); monthly_tokens: tokens of traffic a month. Returns the rows of marts.price_comparisons but as_of.
 
     input_ratio = model input / reference input (same for output, blended);
     switch_saving = 1 - blended_ratio: the share of cost saved by moving from the reference.
@@ -75,21 +123,46 @@ def comparisons(prices: pl.DataFrame, references: list[str], profiles: dict[str,
 
 def class_ranks(prices: pl.DataFrame, profile: Profile) -> pl.DataFrame:
     """Rank (1 = cheapest) and percentile (0 = cheapest, 1 = dearest) of each model's blended
-    price for `profile` among curated models of the same class.
+    price for `profile` among the models of the same class.
 
-    prices: curated models (model_id, model_class, input/output/cache_read USD/Mtok); models
-    without both an input and an output price are left out. Returns model_id,
-    rank_blended_usd_per_mtok, class_rank, class_size, class_percentile."""
-    ranked = prices.filter(pl.col("input_usd_per_mtok").is_not_null() & pl.col("output_usd_per_mtok").is_not_null())
-    ranked = ranked.with_columns(blended(profile).alias("rank_blended_usd_per_mtok"))
-    return ranked.with_columns(
+    prices: models (model_id, model_class, input/output/cache_read USD/Mtok); those without a
+    class or without both an input and an output price are left out, and so are those whose
+    `is_ranked` column (when given) is false: retired, deprecated, free-tier. When the frame
+    carries alt_<c>_usd_per_mtok (alternative_prices: a disputed column at the other catalog's
+    price), each model is also ranked at that alternative blend against the others' shown blends:
+    class_rank_low / class_rank_high are the better and worse of its two ranks (equal when
+    nothing is disputed). Returns model_id, rank_blended_usd_per_mtok, class_rank, class_size,
+    class_percentile, class_rank_low, class_rank_high."""
+    keep = pl.col("input_usd_per_mtok").is_not_null() & pl.col("output_usd_per_mtok").is_not_null() \
+        & pl.col("model_class").is_not_null()
+    if "is_ranked" in prices.columns:
+        keep = keep & pl.col("is_ranked").fill_null(False)
+    ranked = prices.filter(keep).with_columns(blended(profile).alias("rank_blended_usd_per_mtok"))
+    if "alt_input_usd_per_mtok" in ranked.columns:
+        ranked = ranked.with_columns(blended(profile, "alt_input_usd_per_mtok", "alt_output_usd_per_mtok",
+                                             "alt_cache_read_usd_per_mtok").alias("_alt"))
+    else:
+        ranked = ranked.with_columns(pl.col("rank_blended_usd_per_mtok").alias("_alt"))
+    ranked = ranked.with_columns(
         pl.col("rank_blended_usd_per_mtok").rank("min").over("model_class").cast(pl.Int64).alias("class_rank"),
         pl.len().over("model_class").cast(pl.Int64).alias("class_size"),
     ).with_columns(
         pl.when(pl.col("class_size") > 1)
         .then((pl.col("class_rank") - 1) / (pl.col("class_size") - 1))
         .otherwise(0.0).alias("class_percentile")
-    ).select("model_id", "rank_blended_usd_per_mtok", "class_rank", "class_size", "class_percentile")
+    )
+    # rank of the alternative blend: 1 + the other models of the class priced strictly below it
+    pairs = ranked.select("model_id", "model_class", "_alt").join(
+        ranked.select(pl.col("model_id").alias("_other"), "model_class",
+                      pl.col("rank_blended_usd_per_mtok").alias("_other_blend")), on="model_class")
+    alt_rank = (pairs.filter((pl.col("_other") != pl.col("model_id")) & (pl.col("_other_blend") < pl.col("_alt")))
+                .group_by("model_id").agg(pl.len().cast(pl.Int64).alias("_below")))
+    ranked = ranked.join(alt_rank, on="model_id", how="left").with_columns(
+        (pl.col("_below").fill_null(0) + 1).alias("_alt_rank"))
+    return ranked.select(
+        "model_id", "rank_blended_usd_per_mtok", "class_rank", "class_size", "class_percentile",
+        pl.min_horizontal("class_rank", "_alt_rank").alias("class_rank_low"),
+        pl.max_horizontal("class_rank", "_alt_rank").alias("class_rank_high"))
 
 
 def is_alias() -> pl.Expr:

@@ -23,7 +23,7 @@ import polars as pl
 
 from flows.config import Config, load_config
 from flows.errors import VendorbriefError
-from flows.metrics import changes, claims, flagships, funding, lineup, prices
+from flows.metrics import capability, changes, claims, flagships, funding, lineup, prices, standing
 from flows.warehouse.build import run_step
 from flows.warehouse.store import read_file, run_file
 
@@ -55,7 +55,9 @@ class MetricInputs:
     catalog_prices: catalog price periods in force on as_of and on as_of minus each price-change window;
     model_prices: curated model prices on as_of and on every claim's date (marts.model_prices_on);
     baseline: per vendor, the previous edition it compares with (see choose_baselines);
-    previous: those editions' records, by run_id.
+    previous: those editions' records, by run_id;
+    capability: marts.capability_current (each curated model's Arena Score on as_of);
+    capability_on: curated models' Arena Scores on as_of and on every claim's date (marts.capability_on).
     """
     run_id: str
     as_of: date
@@ -70,12 +72,19 @@ class MetricInputs:
     model_prices: dict[date, pl.DataFrame]
     baseline: pl.DataFrame
     previous: dict[str, PreviousEdition]
+    capability: pl.DataFrame | None = None
+    capability_on: dict[date, pl.DataFrame] | None = None
+    # marts.catalog_lineup: every lineup model of the edition date (curated or not, with its status
+    # and both catalogs' prices); None: the curated models of `models`, all current (lineup_from_models)
+    lineup: pl.DataFrame | None = None
 
 
 @dataclass(frozen=True)
 class MetricMarts:
     """The metric marts, one frame each, named after their table (columns as sql/marts/<name>.sql)."""
+    capability_ranks: pl.DataFrame
     model_metrics: pl.DataFrame
+    lineup_prices: pl.DataFrame
     price_comparisons: pl.DataFrame
     vendor_funding: pl.DataFrame
     valuation_steps: pl.DataFrame
@@ -124,6 +133,10 @@ def read(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) -> MetricInpu
                       for day in sorted(claim_dates | {as_of})},
         baseline=baseline,
         previous=_previous_editions(con, previous_ids),
+        capability=_table(con, "marts.capability_current"),
+        capability_on={day: read_file(con, "reads/capability_on.sql", {"day": day})
+                       for day in sorted(claim_dates | {as_of})},
+        lineup=_table(con, "marts.catalog_lineup"),
     )
 
 
@@ -179,9 +192,22 @@ def compute(inputs: MetricInputs, config: Config, profile: str | None = None) ->
     brief = config.briefing
     models = inputs.models
 
-    # Curated models with their price on the as-of date (marts.models computes it in SQL).
+    # The lineup of the edition date (marts.catalog_lineup) and what may be done with each price
+    # (flows/metrics/prices.py price_decisions): only current, priced, non-free models are ranked,
+    # compared, costed, used in claim re-checks and verdicts; a disputed column is also ranked at
+    # the other catalog's price (the rank range).
+    lineup_models = inputs.lineup if inputs.lineup is not None else lineup_from_models(models)
+    decisions = prices.price_decisions(lineup_models, config.quality.reconciliation_tolerance)
+    lineup_frame = (lineup_models.join(decisions, on=["vendor_id", "model_id"], how="left")
+                    .join(prices.alternative_prices(lineup_models, decisions), on="model_id", how="left"))
+    ranks = prices.class_ranks(lineup_frame, config.profiles[profile])
+    comparable = lineup_frame.filter(pl.col("is_ranked"))
+    lineup_prices = (decisions.join(lineup_frame.select("model_id", "alt_input_usd_per_mtok", "alt_output_usd_per_mtok",
+                                                        "alt_cache_read_usd_per_mtok"), on="model_id", how="left")
+                     .join(ranks.drop("rank_blended_usd_per_mtok", "class_percentile"), on="model_id", how="left"))
+
+    # Curated models with their price on the as-of date (marts.models: the lineup's curated rows).
     priced = models.select(*MODEL_COLUMNS, *MODEL_PRICE_COLUMNS)
-    ranks = prices.class_ranks(priced, config.profiles[profile])
     moves = prices.price_changes(inputs.price_history, inputs.catalog_prices, as_of)
     model_metrics = (priced.join(ranks, on="model_id", how="left")
                      .join(lineup.model_architecture(priced), on="model_id", how="left")
@@ -190,23 +216,46 @@ def compute(inputs: MetricInputs, config: Config, profile: str | None = None) ->
                            .drop("input_usd_per_mtok", "output_usd_per_mtok"),
                            on=["price_source", "price_provider_id", "price_model_id"], how="left"))
 
-    references = [m for m in brief.reference_models if m in set(models["model_id"])]
-    comparisons = prices.comparisons(
-        priced.filter(pl.col("input_usd_per_mtok").is_not_null()), references, config.profiles, config.monthly_tokens)
+    comparable_ids = set(comparable["model_id"])
+    references = [m for m in brief.reference_models if m in comparable_ids]
+    comparisons = prices.comparisons(comparable.select(*MODEL_COLUMNS, *MODEL_PRICE_COLUMNS), references,
+                                     config.profiles, config.monthly_tokens)
 
     vendors = inputs.vendors
     funding_rows = funding.vendor_funding(vendors, inputs.rounds, revenue_latest(vendors))
-    lineup_rows = lineup.vendor_lineup(priced)
+    lineup_rows = lineup.vendor_lineup(lineup_models)
     complete = set(vendors.filter(pl.col("funding_rounds_complete"))["vendor_id"])
-    audit = claims.audit(inputs.claims, as_of, inputs.model_prices.__getitem__, inputs.rounds, config, complete, profile)
+    # Claims are re-checked on the edition date with the prices that may be compared (none for a
+    # retired, deprecated or free-tier model); on their own date with the prices of that date.
+    on_edition = lineup.current_prices(lineup_models, decisions)
 
-    flagship_rows = flagships.vendor_flagships(sorted(vendors["vendor_id"]), models, brief.reference_models)
-    vendor_metrics = _vendor_metrics(vendors, models, flagship_rows, comparisons, funding_rows, lineup_rows, moves,
-                                     profile)
+    def prices_on(day: date) -> pl.DataFrame:
+        return on_edition if day == as_of else inputs.model_prices[day]
+
+    audit = claims.audit(inputs.claims, as_of, prices_on, inputs.rounds, config, complete, profile,
+                         (inputs.capability_on or {}).get)
+
+    flagship_rows = flagships.vendor_flagships(sorted(vendors["vendor_id"]), lineup_models, brief.reference_models,
+                                               comparable_ids)
+    vendor_metrics = _vendor_metrics(vendors, lineup_models, flagship_rows, comparisons, funding_rows, lineup_rows,
+                                     moves, profile)
+    # Capability ranks and the figures of the summary and the verdict (flows/metrics/capability.py,
+    # standing.py): appended to vendor_metrics.
+    vendor_ids = sorted(vendors["vendor_id"])
+    capability_rows = capability.capability_ranks(
+        inputs.capability if inputs.capability is not None else _no_capability(models), models, flagship_rows,
+        profile, config.profiles[profile])
+    vendor_metrics = pl.concat([
+        vendor_metrics, capability.vendor_metrics(capability_rows, flagship_rows, vendor_ids),
+        standing.flagship_price_ranks(vendor_metrics), standing.lineup_price_moves(model_metrics, vendor_ids),
+        standing.audit_counts(audit, vendor_ids),
+    ]).sort("vendor_id", "metric")
     edition = changes.edition_changes(inputs.run_id, _changes(inputs, vendor_metrics, brief.metric_move_threshold))
 
     return MetricMarts(
+        capability_ranks=_dated(capability_rows, as_of),
         model_metrics=_dated(model_metrics, as_of),
+        lineup_prices=_dated(lineup_prices, as_of),
         price_comparisons=_dated(comparisons, as_of),
         vendor_funding=_dated(funding_rows, as_of),
         valuation_steps=funding.valuation_steps(inputs.rounds),
@@ -219,6 +268,30 @@ def compute(inputs: MetricInputs, config: Config, profile: str | None = None) ->
         edition_baseline=inputs.baseline,
         catalog_price_changes=_catalog_moves(moves, inputs.current_prices, as_of),
     )
+
+
+def lineup_from_models(models: pl.DataFrame) -> pl.DataFrame:
+    """marts.catalog_lineup's shape from curated models alone (marts.models columns): each model
+    listed at its price on its vendor's platform (current unless `models` says otherwise), no
+    catalog disagreement, its family its flagship family when its class is flagship. For inputs
+    read without a lineup."""
+    defaults = {"status": pl.lit("current"), "is_free_tier": pl.lit(False), "price_basis": pl.lit("list"),
+                "first_seen_on": pl.lit(None, pl.Date),
+                "flagship_family": pl.when(pl.col("model_class") == "flagship").then(pl.col("family"))}
+    return models.with_columns(
+        pl.lit(True).alias("is_curated"),
+        *[expr.alias(name) for name, expr in defaults.items() if name not in models.columns],
+        *[pl.lit(None, pl.Float64).alias(f"{c}_relative_difference") for c in prices.COMPONENTS],
+        *[pl.lit(None, pl.Float64).alias(f"{cat}_{c}_usd_per_mtok") for cat in ("genai", "litellm")
+          for c in prices.COMPONENTS])
+
+
+def _no_capability(models: pl.DataFrame) -> pl.DataFrame:
+    """marts.capability_current's shape without any leaderboard: every model unrated."""
+    return models.select("model_id", "vendor_id", "model_name", "model_class", "released_on").with_columns(
+        pl.lit(None, pl.Date).alias("leaderboard_on"), pl.lit(None, pl.String).alias("leaderboard_origin"),
+        pl.lit(None, pl.String).alias("arena_model"),
+        *[pl.lit(None, pl.Float64).alias(c) for c in ("score", "score_low", "score_high")])
 
 
 def _dated(frame: pl.DataFrame, as_of: date) -> pl.DataFrame:
@@ -264,7 +337,8 @@ def _vendor_metrics(vendors: pl.DataFrame, models: pl.DataFrame, flagship_rows: 
     edition-change thresholds read it. The flagship's ratios are those of `profile`."""
     rows = []
     # The flagship is compared with the first reference model made by another vendor.
-    for vid, flagship, reference in flagship_rows.filter(pl.col("flagship_model_id").is_not_null()).iter_rows():
+    for f in flagship_rows.filter(pl.col("flagship_model_id").is_not_null()).iter_rows(named=True):
+        vid, flagship, reference = f["vendor_id"], f["flagship_model_id"], f["reference_model_id"]
         sel = comparisons.clear() if reference is None else comparisons.filter((pl.col("model_id") == flagship) & (pl.col("reference_model_id") == reference)
                                  & (pl.col("profile") == profile))
         if not sel.is_empty():

@@ -1,8 +1,9 @@
-"""Deployments of `vendor-briefings` and the local Prefect server."""
+"""Deployments of `vendor-briefings`, the local Prefect server, and the report server they link to."""
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,11 @@ from flows.settings import PREFECT_HOME, ROOT
 DEFAULT_API_URL = "http://127.0.0.1:{port}/api"
 # A scheduled run that finds another run writing the warehouse waits this long for it.
 LOCK_WAIT_SECONDS = 1800
+# How often `serve` asks the server for runs to start (Prefect's default, 10 s, is most of a
+# single-vendor run's time from the UI's Submit to Completed).
+POLL_SECONDS = 1.0
+TIMEZONE = "Europe/Paris"
+WEEKLY_CRON, DAILY_CRON = "0 6 * * 1", "0 5 * * *"
 
 
 def server_env(port: int = 4200) -> dict[str, str]:
@@ -30,7 +36,42 @@ def start_server(port: int = 4200) -> int:
     prefect = Path(sys.executable).with_name("prefect")
     cmd = [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
     print(f"Prefect server and UI: http://127.0.0.1:{port}  (state in {server_env(port)['PREFECT_HOME']}; Ctrl-C stops it)")
-    return subprocess.call(cmd, env=server_env(port), cwd=ROOT)
+    proc = subprocess.Popen(cmd, env=server_env(port), cwd=ROOT)
+
+    def stop(signum, frame):  # SIGTERM to this command stops the server too (no orphan left listening)
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        return proc.wait()
+    except (KeyboardInterrupt, SystemExit):
+        proc.terminate()
+        try:
+            return proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            return proc.wait()
+
+
+def descriptions(litellm_url: str) -> dict[str, str]:
+    """The deployments' descriptions (markdown, shown in the UI): schedule with its timezone, what
+    a run does, and where to look."""
+    common = ("\n\nTimes are Europe/Paris wall-clock time, summer and winter; the UI lists upcoming runs in your "
+              "browser's timezone. A custom run (**Run ▸ Custom run**) describes each parameter; the PDFs open from "
+              "the run's **Artifacts** (report server of `vendorbrief serve`, 127.0.0.1).")
+    return {
+        "weekly-briefings": (
+            f"**Schedule: every Monday at 06:00 {TIMEZONE}** (cron `{WEEKLY_CRON}`, timezone {TIMEZONE}).\n\n"
+            "The whole pipeline: ingest, validate, metrics, then every vendor's briefing and the landscape, "
+            "published as edition `editions/<date>/` and in `latest/`. Stages whose inputs did not change are "
+            "skipped; a custom run for one vendor takes seconds." + common),
+        "daily-prices": (
+            f"**Schedule: every day at 05:00 {TIMEZONE}** (cron `{DAILY_CRON}`, timezone {TIMEZONE}).\n\n"
+            f"Fetches the LiteLLM cost map from `{litellm_url}` (three retries), validates it, and re-renders only "
+            "the briefings whose data changed. Offline, the run fails with one message and the warehouse keeps "
+            "its previous snapshots; to use a local copy or a mirror, start `vendorbrief serve --litellm-url "
+            "PATH_OR_URL` or set `litellm_source` in a custom run." + common),
+    }
 
 
 def deployments(warehouse: Path, out_dir: Path, litellm_url: str) -> list:
@@ -43,28 +84,42 @@ def deployments(warehouse: Path, out_dir: Path, litellm_url: str) -> list:
     # One run at a time per deployment; a run triggered while another runs waits its turn.
     limit = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE)
     common = {"warehouse": str(warehouse), "out_dir": str(out_dir), "lock_wait_seconds": LOCK_WAIT_SECONDS}
+    text = descriptions(litellm_url)
     weekly = vendor_briefings.to_deployment(
         name="weekly-briefings",
-        schedules=[Cron("0 6 * * 1", timezone="Europe/Paris")],
+        schedules=[Cron(WEEKLY_CRON, timezone=TIMEZONE, slug="mondays-0600-europe-paris")],
         concurrency_limit=limit,
         parameters=common,
-        description="Every Monday 06:00 Europe/Paris: the whole pipeline and every vendor's briefing.",
+        description=text["weekly-briefings"],
         tags=["vendorbrief", "weekly"],
     )
     daily = vendor_briefings.to_deployment(
         name="daily-prices",
-        schedules=[Cron("0 5 * * *", timezone="Europe/Paris")],
+        schedules=[Cron(DAILY_CRON, timezone=TIMEZONE, slug="daily-0500-europe-paris")],
         concurrency_limit=limit,
         parameters={**common, "litellm_source": litellm_url, "litellm_as_of_today": True, "changed_only": True},
-        description="Daily 05:00 Europe/Paris: fetch the LiteLLM cost map, validate, and re-render only the "
-                    "briefings whose data changed.",
+        description=text["daily-prices"],
         tags=["vendorbrief", "daily"],
     )
     return [weekly, daily]
 
 
-def serve_deployments(warehouse: Path, out_dir: Path, litellm_url: str) -> None:
-    """Serve the deployments until SIGTERM (a run waits for the one before it)."""
+def serve_deployments(warehouse: Path, out_dir: Path, litellm_url: str, reports_port: int | None = None,
+                      poll_seconds: float = POLL_SECONDS) -> None:
+    """Serve the deployments until SIGTERM (a run waits for the one before it), with the report
+    server for `out_dir` on 127.0.0.1:`reports_port` (None: the default port) that the runs'
+    artifacts link to."""
     from prefect import serve
 
-    serve(*deployments(warehouse, out_dir, litellm_url))
+    from flows.report import server
+
+    port = server.DEFAULT_PORT if reports_port is None else reports_port
+    try:
+        httpd = server.start_in_thread(out_dir, port)
+        print(f"Briefings: {server.base_url(httpd.server_port)}/  (report server: {out_dir}, read-only)")
+    except OSError as exc:
+        # Another process may serve the folder already (`vendorbrief reports`): links assume it does.
+        os.environ[server.URL_ENV], os.environ[server.ROOT_ENV] = server.base_url(port), str(out_dir.resolve())
+        print(f"report server not started on 127.0.0.1:{port} ({exc.strerror}): the runs' links expect "
+              f"`vendorbrief reports --out {out_dir} --port {port}` there")
+    serve(*deployments(warehouse, out_dir, litellm_url), query_seconds=poll_seconds)

@@ -16,8 +16,8 @@ from typing import Any
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.report import typeset as pdf
 from flows.report import stage as lib
+from flows.report import typeset as pdf
 from flows.warehouse.store import connect_new
 
 

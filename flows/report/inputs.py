@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -29,7 +30,8 @@ RELATIONS = (
     "report.vendor_revenue_multiples", "report.vendor_plans", "report.vendor_claims", "report.vendor_changes",
     "report.changes_elsewhere", "report.peer_columns", "report.run_quality", "report.run_quarantine",
     "report.vendor_quality_warnings", "report.vendor_reconciliation", "report.freshness",
-    "report.headcount_jumps", "report.landscape_price_moves", "report.claim_status_counts",
+    "report.company_facts", "report.landscape_price_moves", "report.claim_status_counts",
+    "report.capability_models", "report.vendor_products", "report.vendor_customers", "report.vendor_market_estimates",
 )
 
 
@@ -93,15 +95,28 @@ class ReportInputs:
     reconciliation: dict[str, list[Row]]       # report.vendor_reconciliation
     peer_columns: dict[str, Row]               # report.peer_columns
     freshness: dict[str, Row]                  # report.freshness
-    headcount_jumps: dict[str, Row]            # report.headcount_jumps
+    company_facts: dict[str, list[Row]]        # report.company_facts
     run_quality: list[Row]                     # report.run_quality: every expectation of the run
     price_moves: list[Row]                     # report.landscape_price_moves
     claim_counts: list[Row]                    # report.claim_status_counts
+    capability: dict[str, list[Row]] = field(default_factory=dict)        # report.capability_models
+    products: dict[str, list[Row]] = field(default_factory=dict)          # report.vendor_products
+    customers: dict[str, list[Row]] = field(default_factory=dict)         # report.vendor_customers
+    market_estimates: dict[str, list[Row]] = field(default_factory=dict)  # report.vendor_market_estimates
 
     @property
     def vendor_ids(self) -> list[str]:
         """Every curated vendor, in id order."""
         return sorted(self.vendors)
+
+
+def read_edition_rate(con: duckdb.DuckDBPyConnection, currency: str, as_of: date) -> Row | None:
+    """The rate an edition in `currency` converts at (sql/reads/edition_rate.sql: the latest rate
+    on or before `as_of`, its day and source); None when the warehouse has none."""
+    from flows.warehouse.store import read_file
+
+    rows = read_file(con, "reads/edition_rate.sql", {"currency": currency, "as_of": as_of}).to_dicts()
+    return rows[0] if rows else None
 
 
 def read_inputs(con: duckdb.DuckDBPyConnection) -> ReportInputs:
@@ -130,8 +145,12 @@ def read_inputs(con: duckdb.DuckDBPyConnection) -> ReportInputs:
         reconciliation=by_vendor(read(con, "report.vendor_reconciliation")),
         peer_columns=one_per_vendor(read(con, "report.peer_columns")),
         freshness=one_per_vendor(read(con, "report.freshness")),
-        headcount_jumps=one_per_vendor(read(con, "report.headcount_jumps")),
+        company_facts=by_vendor(read(con, "report.company_facts")),
         run_quality=read(con, "report.run_quality"),
         price_moves=read(con, "report.landscape_price_moves"),
         claim_counts=read(con, "report.claim_status_counts"),
+        capability=by_vendor(read(con, "report.capability_models")),
+        products=by_vendor(read(con, "report.vendor_products")),
+        customers=by_vendor(read(con, "report.vendor_customers")),
+        market_estimates=by_vendor(read(con, "report.vendor_market_estimates")),
     )

@@ -58,15 +58,19 @@ class VendorProfile(Part):
 
 
 class KeyFigure(Part):
-    """A figure of the cover. `kind` picks its format: usd (amount), int (count), pct (share),
-    price_pair (value = [input, output] price)."""
+    """A figure of the cover. `kind` picks its format: usd (amount, in USD; printed in the
+    edition's currency), int (count), int_range (value = [low, high]: sources disagree), pct
+    (share), price_pair (value = [input, output] price). `stale`: older than its configured age
+    limit (the note then says how old); `refs`: further sources (all those of a range)."""
     label: str
-    kind: Literal["usd", "int", "pct", "price_pair"]
+    kind: Literal["usd", "int", "int_range", "pct", "price_pair"]
     value: int | float | list[float | None] | None
     note: str | None = None
     prefix: str = ""
     ref: str | None = None
     ref2: str | None = None
+    refs: list[str] = []
+    stale: bool = False
 
 
 class PriceChange(Part):
@@ -77,7 +81,8 @@ class PriceChange(Part):
 
 
 class ModelRow(Part):
-    """A curated model with its list price on the as-of date (report.vendor_models)."""
+    """A model of the vendor's lineup on the as-of date (report.vendor_models): curated (with its
+    facts) or catalog-only (what the catalogs know), with the price shown for it and its marks."""
     model_id: str
     model_name: str
     model_class: str | None
@@ -98,10 +103,37 @@ class ModelRow(Part):
     class_size: int | None
     is_flagship: bool
     is_priced: bool
-    price_disputed: bool  # the other catalog's price is beyond the reconciliation tolerance
+    price_disputed: bool  # the catalogs dispute its input or output price (input/output_disputed say which)
     price_change: PriceChange | None  # None: unchanged, not priced then, or first edition
     ref: str | None
     price_ref: str | None
+    # The lineup (sql/marts/catalog_lineup.sql): curated or catalog-only, the catalog ids grouped into
+    # it, the first date a catalog listed it, its status (current, deprecated, retired) and why.
+    is_curated: bool = True
+    aliases: list[str] = []
+    first_seen_on: date | None = None
+    status: Literal["current", "deprecated", "retired"] = "current"
+    status_note: str | None = None  # "retires on 2027-01-14 (LiteLLM)", "unlisted since 2026-06-02", ...
+    # Price marks: basis (list: the vendor's own platform or pricing page; hosted: other hosts),
+    # free tier (a 0/0 entry: never a list price), a zero cache price beside a paid input price,
+    # the columns the catalogs dispute (both values in `dispute_note`), a dispute a curated list
+    # price settles (`settled_note`), the host label of a hosted price (`price_label`).
+    price_basis: Literal["list", "hosted"] | None = None
+    price_label: str | None = None  # "hosted: median of 5 hosts, $0.20-0.35 / $0.60-1.15"
+    is_free_tier: bool = False
+    is_cache_read_zero: bool = False
+    input_disputed: bool = False
+    output_disputed: bool = False
+    cache_read_disputed: bool = False
+    dispute_note: str | None = None  # "input: genai-prices $0.2288, LiteLLM $0.28 (+22.4 %)"
+    is_settled: bool = False
+    settled_note: str | None = None
+    # Ranks: only current, priced, non-free models of a curated class (is_ranked); a disputed price
+    # is ranked at both catalogs' values (class_rank_low..class_rank_high).
+    is_ranked: bool = True
+    excluded_because: str | None = None  # retired, deprecated, free tier, no price
+    class_rank_low: int | None = None
+    class_rank_high: int | None = None
 
 
 class ProfileNote(Part):
@@ -116,6 +148,7 @@ class Workload(Part):
     profile: str
     reference_model_id: str
     reference_name: str
+    reference_price_basis: str | None = None  # list or hosted (the reference's price)
     input_ratio: float | None
     output_ratio: float | None
     blended_usd_per_mtok: float | None
@@ -128,7 +161,10 @@ class Workload(Part):
 
 class Round(Part):
     """A funding round (report.vendor_rounds). `amount` and `post_money_valuation` are in the
-    round's own currencies."""
+    round's own currencies; amount_usd is NULL when no source discloses the amount (basis
+    undisclosed). equity_usd, debt_usd, conditional_usd: how the money was raised (parts_ref cites
+    the split). fx_*: the rate a converted amount used (USD per unit, its day); valuation_fx_*: the
+    rate of a valuation in another currency."""
     round_id: str
     round_name: str
     announced_on: date | None
@@ -136,22 +172,52 @@ class Round(Part):
     amount: float | None
     currency: str | None
     amount_usd: float | None
-    amount_usd_basis: str | None  # stated or converted
+    amount_usd_basis: str | None  # stated, converted or undisclosed
+    stated_amount_usd: float | None = None
     fx_usd_per_unit: float | None
+    fx_rate_on: date | None = None
+    equity_usd: float | None = None
+    debt_usd: float | None = None
+    conditional_usd: float | None = None
     post_money_valuation: float | None
     valuation_currency: str | None
     post_money_valuation_usd: float | None
+    valuation_fx_usd_per_unit: float | None = None
+    valuation_fx_rate_on: date | None = None
     step_up_multiple: float | None
     lead_investors: list[str] | None
     ref: str | None
     amount_usd_ref: str | None
     fx_ref: str | None
+    valuation_fx_ref: str | None = None
+    parts_ref: str | None = None
+
+
+class ReportedTotal(Part):
+    """A funding total as a source reports it (report.company_facts), beside the headline one."""
+    amount_usd: float | None
+    covers: str | None  # all, equity_and_debt, equity
+    as_of: date | None
+    tier: str
+    age: str | None  # "8 months" when older than its age limit
+    ref: str | None
 
 
 class Funding(Part):
-    """Funding totals (marts.vendor_funding); all None for a vendor without rounds."""
+    """Funding totals (marts.vendor_funding); all None for a vendor without rounds. Totals are
+    lower bounds when total_is_lower_bound (an incomplete round list, or undisclosed amounts)."""
     total_raised_usd: float | None = None
+    equity_raised_usd: float | None = None
     debt_raised_usd: float | None = None
+    conditional_raised_usd: float | None = None
+    total_is_lower_bound: bool = True
+    undisclosed_round_count: int = 0
+    rounds_total_at_report_is_lower_bound: bool | None = None
+    reported_total_covers: str | None = None
+    reported_total_tier: str | None = None
+    reported_total_age: str | None = None  # "1 year" when older than its age limit
+    other_reported_totals: list[ReportedTotal] = []
+    headcount_age: str | None = None
     reported_total_usd: float | None = None
     reported_total_on: date | None = None
     rounds_total_at_report_usd: float | None = None
@@ -176,6 +242,7 @@ class RevenueMultiple(Part):
     multiple_low: float | None
     multiple_high: float | None
     ref: str | None
+    age: str | None = None  # "1 year" when the estimate is older than its age limit
 
 
 class Plan(Part):
@@ -202,13 +269,126 @@ class PeerColumn(Part):
     flagship_output: float | None
     flagship_disputed: bool
     flagship_ref: str | None
+    flagship_input_disputed: bool = False
+    flagship_output_disputed: bool = False
+    flagship_price_basis: str | None = None  # list or hosted
+    flagship_price_note: str | None = None  # the other catalog's values when disputed, or the hosted rule
+    catalog_only_count: int | None = None  # listed models without curated facts
     total_raised_usd: float | None
-    rounds_complete: bool | None
+    rounds_complete: bool | None  # complete list, every amount disclosed: the total is not a lower bound
     latest_post_money_usd: float | None
+    latest_valuation_on: date | None = None
     jurisdiction: str | None
     hq_country: str | None
     is_eu: bool | None
+    region: str | None  # United States, China, Europe, Rest of the world (report.peer_columns)
     parent_company: str | None
+    ref: str | None
+    # Capability on the latest LMArena leaderboard (report.capability_models): whether the flagship
+    # is rated (flagship_rating_status: rated, newer_than_leaderboard, not_on_leaderboard,
+    # no_leaderboard; None for a flagship without curated facts), and the vendor's headline model
+    # (its flagship when rated, else its best-rated current model): name, overall Arena Score with
+    # its 95 % bounds, rank range among the vendors' headline models (of capability_rank_field).
+    flagship_rating_status: str | None = None
+    leaderboard_on: date | None = None
+    capability_model: str | None = None
+    capability_is_flagship: bool = False
+    capability_score: float | None = None
+    capability_score_low: float | None = None
+    capability_score_high: float | None = None
+    capability_rank_best: int | None = None
+    capability_rank_worst: int | None = None
+    capability_rank_field: int | None = None
+    capability_ref: str | None = None
+
+
+class CapabilityRow(Part):
+    """A current curated model on the latest LMArena text leaderboard (report.capability_models):
+    overall Arena Score and 95 % bounds (None when not rated: rating_status says why), blended
+    price for the run's profile, rank range against the other vendors' headline models (a vendor's
+    flagship when rated, else its best-rated current model), and the price-performance frontiers it
+    lies on (None: not rated or not priced)."""
+    model_id: str
+    vendor_id: str
+    vendor_name: str
+    model_name: str
+    model_class: str | None
+    is_flagship: bool
+    is_headline: bool
+    leaderboard_on: date | None
+    score: float | None
+    score_low: float | None
+    score_high: float | None
+    rating_status: str
+    blended_usd_per_mtok: float | None
+    rank_best: int | None
+    rank_worst: int | None
+    rank_field: int | None
+    level_with: list[str]  # other vendors' headline models whose intervals overlap ("Claude Opus 4.5 (Anthropic)")
+    above: list[str]  # other vendors' headline models certainly above (beyond the bounds)
+    on_vendor_frontier: bool | None
+    on_market_frontier: bool | None
+    on_headline_frontier: bool | None
+
+
+class Capability(Part):
+    """A briefing's capability section: the vendor's current models on the latest leaderboard (rated
+    first), the share with a score, and every other vendor's rated, priced models for the chart."""
+    leaderboard_on: date | None
+    profile: str
+    rated_share: float | None  # models with a score / current models
+    models: list[CapabilityRow]
+    others: list[CapabilityRow]
+    ref: str | None  # the leaderboard's citation
+
+
+class Phrase(Part):
+    """A piece of a summary sentence: plain text (kind "text"), or a figure the template formats by
+    its kind (usd and price in the edition's currency; rank: value to value2, e.g. 2–4; ordinal:
+    3rd) with its citation key. A figure names the warehouse figure it shows (`figure`:
+    "vendor_metrics.<metric>" or "<relation>.<column>"; `subject`: the model id of a model's figure)."""
+    kind: Literal["text", "usd", "price", "pct", "ratio", "times", "points", "num", "rank", "ordinal"] = "text"
+    text: str = ""
+    value: float | None = None
+    value2: float | None = None
+    figure: str | None = None
+    subject: str | None = None
+    ref: str | None = None
+    mark: bool = True  # print the footnote marker here (only the last phrase of a sentence citing `ref` does)
+
+
+class Sentence(Part):
+    """One sentence of the page-1 summary, generated from the warehouse."""
+    topic: Literal["identity", "price", "capability", "funding", "changes", "caveats"]
+    phrases: list[Phrase]
+
+
+class Product(Part):
+    """A product or platform (report.vendor_products)."""
+    product_name: str
+    product_kind: str
+    description: str
+    launched_on: date | None
+    launched_on_precision: str | None
+    ref: str | None
+
+
+class Customer(Part):
+    """A notable customer, customer segment or channel (report.vendor_customers)."""
+    customer_name: str
+    customer_kind: str
+    description: str | None
+    ref: str | None
+
+
+class MarketEstimate(Part):
+    """A market-size estimate, USD for one year (report.vendor_market_estimates)."""
+    market: str
+    market_year: int
+    market_low_usd: float
+    market_high_usd: float | None
+    estimator: str
+    note: str | None
     ref: str | None
 
 
@@ -266,8 +446,13 @@ class Changes(Part):
 
 
 class Verdict(Part):
+    """Statements of the verdict rules (data/config/briefing.yaml) that hold for the vendor, or the
+    configured neutral line of each list when none does, and the bottom line."""
     good_fit: list[str]
     skip_if: list[str]
+    bottom_line: str = ""
+    no_good_fit: str | None = None  # the neutral line shown when no good-fit rule fires
+    no_skip_if: str | None = None  # the neutral line shown when no skip-if rule fires
 
 
 class QualityWarning(Part):
@@ -277,6 +462,7 @@ class QualityWarning(Part):
     description: str | None
     unexpected_count: int | None
     example: str  # failing rows, cut to 300 characters
+    findings: list[str] = []  # one sentence per failing row that names the vendor (appendix A)
 
 
 class ReconciliationRow(Part):
@@ -310,6 +496,39 @@ class Freshness(Part):
     genai_snapshot: str | None = None
 
 
+class EditionCurrency(Part):
+    """The currency an edition prints its money in (`--currency`, USD by default) and the cited
+    reference rate it converts the warehouse's USD figures at: the rate of the edition date, or the
+    latest one before it (rate_on; stale when more than quality.edition_rate_max_age_days older).
+    Amounts in the contexts stay in USD; the formatting filters print them times per_usd."""
+    code: str = "USD"
+    usd_per_unit: float = 1.0  # as quoted: 1 EUR = 1.1172 USD
+    per_usd: float = 1.0  # units of `code` per USD (1 / usd_per_unit)
+    rate_on: date | None = None
+    age_days: int | None = None
+    stale: bool = False
+    source_id: str | None = None  # the rate's source: ecb-euro-reference-rates, or a curated rate's
+    ref: str | None = None
+
+
+class CompanyFact(Part):
+    """A company fact as the freshness appendix lists it (report.company_facts): `kind` headcount,
+    revenue, reported_total or valuation; value (and value_high for a range) in USD or people."""
+    vendor_id: str
+    vendor_name: str
+    kind: str
+    label: str
+    value: float | None
+    value_high: float | None = None
+    fact_on: date | None
+    age_days: int | None
+    age: str
+    limit_days: int | None
+    stale: bool
+    tier: str
+    ref: str | None = None
+
+
 class VendorContext(Part):
     """Everything one vendor briefing shows (reports/templates/vendor.html)."""
     kind: Literal["vendor"] = "vendor"
@@ -321,7 +540,7 @@ class VendorContext(Part):
     key_figures: list[KeyFigure]
     freshness: Freshness
     quality: QualityNote
-    models: list[ModelRow]
+    models: list[ModelRow]  # the current tables: listed models (current, deprecated), curated first
     flagship: ModelRow | None
     differentiation: list[str]
     plans: list[Plan]
@@ -335,6 +554,22 @@ class VendorContext(Part):
     changes: Changes
     verdict: Verdict
     sources: dict[str, Citation]
+    currency: EditionCurrency = EditionCurrency()
+    # Data-quality warnings on the company facts: an old edition rate, facts that rest only on
+    # aggregator or unrated sources (appendix A).
+    fact_warnings: list[str] = []
+    oldest_facts: list[CompanyFact] = []  # the freshness appendix: headline facts, oldest first
+    summary: list[Sentence] = []  # page 1: five to seven sentences, every figure cited
+    capability: Capability | None = None
+    products: list[Product] = []
+    customers: list[Customer] = []
+    market_estimates: list[MarketEstimate] = []
+    # The lineup history: curated models retired or unlisted by the edition date, and catalog-only
+    # models that left the catalogs in the last 365 days (each with status_note: "unlisted since D").
+    lineup_history: list[ModelRow] = []
+    # How the price table reads: the rules behind its marks, one sentence each (free tiers, hosted
+    # prices, disputes and the dispute settled by a curated list price).
+    price_notes: list[str] = []
 
 
 # --- landscape -------------------------------------------------------------------------------
@@ -367,6 +602,14 @@ class LandscapeContext(Part):
     claims: list[ClaimCount]
     freshness: Freshness
     sources: dict[str, Citation]
+    currency: EditionCurrency = EditionCurrency()
+    fact_warnings: list[str] = []
+    oldest_facts: list[CompanyFact] = []  # each vendor's oldest headline fact
+    # Every vendor's headline model on the latest LMArena leaderboard (its flagship when rated,
+    # else its best-rated current model), highest score first, for the capability chart and table;
+    # capability_ref cites the leaderboard.
+    headlines: list[CapabilityRow] = []
+    capability_ref: str | None = None
 
 
 # --- data-quality page -----------------------------------------------------------------------

@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 import multiprocessing
 import re
-from concurrent.futures import ProcessPoolExecutor
+import shutil
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,9 @@ import duckdb
 from flows.config import load_config
 from flows.errors import VendorbriefError
 from flows.report import context as ctx
+from flows.report import fonts
 from flows.report import typeset as pdf
-from flows.report.inputs import create_views, read, read_inputs
+from flows.report.inputs import create_views, read, read_edition_rate, read_inputs
 from flows.report.model import LandscapeContext, QualityPage, QualityResult, QualitySummary, QuarantinedRow, SuiteLine, VendorContext
 from flows.settings import REPORTS_DIR
 from flows.sources.facts import SLUG
@@ -29,6 +31,7 @@ from flows.sources.fingerprints import hash_tree
 MANIFEST = "manifest.json"
 LANDSCAPE = "landscape"
 QUALITY_PAGE = "data-quality.html"
+TMP = ".tmp"  # the render's temporary folder inside the staging folder, removed before writing
 # Parts of a context that follow the edition date rather than the data: a run with `changed_only`
 # keeps a published briefing when nothing else in its context moved.
 DATE_BOUND = {"as_of", "freshness", "quality", "previous_edition", "changes", "sources", "price_change"}
@@ -60,10 +63,13 @@ def chart_svgs(context: dict[str, Any]) -> dict[str, str | None]:
 
     if context["kind"] == "vendor":
         flagship = context.get("flagship") or {}
+        currency = context.get("currency")
         return {"workloads": charts.workload_costs(context["workloads"], flagship.get("model_name", ""),
-                                                   [p["name"] for p in context["profiles"]]),
-                "valuation": charts.valuation_over_time(context["rounds"])}
-    return {"prices": charts.flagship_prices(context["vendors"])}
+                                                   [p["name"] for p in context["profiles"]], currency),
+                "valuation": charts.valuation_over_time(context["rounds"], currency),
+                "capability": charts.capability_vs_price(context.get("capability"), currency)}
+    return {"prices": charts.flagship_prices(context["vendors"]),
+            "capability": charts.headlines_capability_vs_price(context.get("headlines") or [], context.get("currency"))}
 
 
 def start_pool(workers: int) -> ProcessPoolExecutor:
@@ -86,31 +92,37 @@ def templates_hash() -> str:
 
 
 def briefing_contexts(con: duckdb.DuckDBPyConnection, as_of: date, vendors: list[str] | None, peers: list[str] | None,
-                      profile: str | None) -> Iterator[tuple[str, VendorContext | LandscapeContext]]:
+                      profile: str | None, currency: str | None = None
+                      ) -> Iterator[tuple[str, VendorContext | LandscapeContext]]:
     """(file name, typed context) of each briefing to consider: every vendor of marts.vendors in id
-    order (only `vendors` when given), then the landscape. Creates the report views first (build
+    order (only `vendors` when given), then the landscape (only when all vendors are). Creates the report views first (build
     step `report`), reads them once, then builds one context at a time (rendering starts meanwhile).
-    as_of is the run's edition date; peers and profile as in `context.vendor_context`."""
+    as_of is the run's edition date; peers and profile as in `context.vendor_context`; currency the
+    ISO code the money is printed in (default USD), at its rate of the edition date or the latest
+    one before it (sql/reads/edition_rate.sql)."""
     create_views(con)
     data = read_inputs(con)
     config = load_config()
+    code = currency or "USD"
+    edition = ctx.edition_currency(code, None if code == "USD" else read_edition_rate(con, code, as_of), as_of, config)
     for v in data.vendor_ids:
         if not vendors or v in vendors:
-            yield safe_name(v), ctx.vendor_context(data, v, as_of, peers, profile, config)
-    yield LANDSCAPE, ctx.landscape_context(data, as_of, config)
+            yield safe_name(v), ctx.vendor_context(data, v, as_of, peers, profile, config, edition)
+    if not vendors:  # a run for some vendors renders only theirs (issue 17: a single-vendor run in seconds)
+        yield LANDSCAPE, ctx.landscape_context(data, as_of, config, edition)
 
 
 def iter_contexts(con: duckdb.DuckDBPyConnection, as_of: date, vendors: list[str] | None, peers: list[str] | None,
-                  profile: str | None) -> Iterator[tuple[str, dict[str, Any]]]:
+                  profile: str | None, currency: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
     """`briefing_contexts` in transport form: each context as `model_dump(mode="json")`."""
-    for name, context in briefing_contexts(con, as_of, vendors, peers, profile):
+    for name, context in briefing_contexts(con, as_of, vendors, peers, profile, currency):
         yield name, context.model_dump(mode="json")
 
 
 def contexts(con: duckdb.DuckDBPyConnection, as_of: date, vendors: list[str] | None, peers: list[str] | None,
-             profile: str | None) -> dict[str, dict[str, Any]]:
+             profile: str | None, currency: str | None = None) -> dict[str, dict[str, Any]]:
     """Every briefing's context in transport form, by file name (see `iter_contexts`)."""
-    return dict(iter_contexts(con, as_of, vendors, peers, profile))
+    return dict(iter_contexts(con, as_of, vendors, peers, profile, currency))
 
 
 def quality_page_context(run_id: str, as_of: date, results: list[dict[str, Any]],
@@ -194,11 +206,13 @@ def prepare(con: duckdb.DuckDBPyConnection, as_of: date, params: dict[str, Any]
     skipped, and the new manifest."""
     planner = Planner(params)
     jobs, skipped = [], []
-    for name, c in iter_contexts(con, as_of, params.get("vendors"), params.get("peers"), params.get("profile")):
+    for name, c in iter_contexts(con, as_of, params.get("vendors"), params.get("peers"), params.get("profile"),
+                                 params.get("currency")):
         job = planner.job(name, c)
         if job is None:
             skipped.append(name)
         else:
+            fonts.check_context(name, c)
             jobs.append((name, c, chart_svgs(c), job[2]))
     return jobs, skipped, planner.manifest()
 
@@ -229,12 +243,18 @@ def render(con: duckdb.DuckDBPyConnection, staging: Path, as_of: date, params: d
     jobs: list[tuple[str, dict, dict]] = []
     skipped: list[str] = []
     results: dict[str, dict[str, bytes]] = {}
+    # The render's own temporary folder, inside the run's output folder: WeasyPrint's font copies
+    # and any other temporary file of the workers go there, never to the system's temp directory.
+    tmp = staging / TMP
+    tmp.mkdir(parents=True, exist_ok=True)
     try:
-        for name, c in iter_contexts(con, as_of, params.get("vendors"), params.get("peers"), params.get("profile")):
+        for name, c in iter_contexts(con, as_of, params.get("vendors"), params.get("peers"), params.get("profile"),
+                                 params.get("currency")):
             job = planner.job(name, c)
             if job is None:
                 skipped.append(name)
                 continue
+            fonts.check_context(name, c)  # a character no bundled font has would print as nothing
             jobs.append(job)
             if workers > 1 and pool is None:
                 pool = start_pool(workers)
@@ -243,6 +263,7 @@ def render(con: duckdb.DuckDBPyConnection, staging: Path, as_of: date, params: d
         jobs.sort(key=lambda j: (-len(json.dumps(j[1], default=str)), j[0]))
         futures = {}
         for name, c, options in jobs:
+            options = {**options, "tmp_dir": str(tmp)}
             if pool is None:
                 results[name] = pdf.render_briefing(c, chart_svgs(c), options)
             else:
@@ -251,5 +272,6 @@ def render(con: duckdb.DuckDBPyConnection, staging: Path, as_of: date, params: d
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+        shutil.rmtree(tmp, ignore_errors=True)
     blocked = write(con, staging, as_of, results, planner.manifest())
     return {"rendered": sorted(results), "skipped": sorted(skipped), "blocked_urls": blocked}

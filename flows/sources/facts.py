@@ -123,6 +123,10 @@ class Source(Record):
     url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=2000)] | None = None
     published_on: IsoDate | None = None
     kind: Literal["article", "document", "dataset", "official", "filing"] = "article"
+    # How far the source can be trusted for a company fact: official (a filing or the company's
+    # own statement), press (a reputable news organisation) or aggregator (blogs, digests, wikis,
+    # rewrites). Left out: official for kind official/filing, else unrated (ranked below aggregator).
+    tier: Literal["official", "press", "aggregator"] | None = None
     note: NonEmpty | None = None
 
 
@@ -145,6 +149,10 @@ class Vendor(Cited):
     # True only when funding_rounds lists every round the vendor raised: totals summed from an
     # incomplete list are lower bounds, and claims about them cannot be contradicted.
     funding_rounds_complete: bool = False
+    # The model families whose newest current model on the vendor's own platform is the edition's
+    # flagship (an editorial setting, no source: data/README.md "Flagship families"). A family is
+    # a model-name pattern: "Mistral Large", "Gemini * Pro" (`*` stands for a version).
+    flagship_families: list[NonEmpty] = []
 
     @model_validator(mode="after")
     def _profile_cited(self) -> Vendor:
@@ -170,6 +178,9 @@ class Headcount(Cited):
 
 class ReportedTotal(Cited):
     amount_usd: Money
+    # What the total counts, so that the audit compares like with like: all (equity, debt and
+    # conditional money, as rounds announce it), equity_and_debt (no conditional money) or equity.
+    covers: Literal["all", "equity_and_debt", "equity"] = "all"
 
 
 class FundingRound(Cited):
@@ -187,6 +198,42 @@ class FundingRound(Cited):
     is_down_round: bool = False
     lead_investors: list[NonEmpty] = []
     investors: list[NonEmpty] = []
+    # How the money was raised: parts of `amount`, in `currency`. Conditional money is promised on
+    # conditions (a tranche paid on a milestone), counted apart from equity and debt. A part left
+    # out is 0, except the round's main kind (debt for a debt round, else equity), which takes what
+    # the given parts leave of the amount.
+    equity_amount: Money | None = None
+    debt_amount: Money | None = None
+    conditional_amount: Money | None = None
+    # Where the split comes from, when not from `source`.
+    parts_source: NonEmpty | None = None
+    parts_as_of: IsoDate | None = None
+
+    @model_validator(mode="after")
+    def _parts(self) -> FundingRound:
+        parts = {name: getattr(self, f"{name}_amount") for name in ("equity", "debt", "conditional")}
+        given = {name: value for name, value in parts.items() if value is not None}
+        if (self.parts_source is None) != (self.parts_as_of is None):
+            missing = "parts_as_of" if self.parts_as_of is None else "parts_source"
+            raise ValueError(f"{missing}: parts_source and parts_as_of go together")
+        if self.parts_source is not None and not given:
+            raise ValueError("parts_source: given without equity_amount, debt_amount or conditional_amount")
+        if not given:
+            return self
+        first = f"{next(iter(given))}_amount"
+        if self.amount is None:
+            raise ValueError(f"{first}: a part of the round given without its amount (the round's total)")
+        total = sum(given.values())
+        main = "debt" if self.round == "debt" else "equity"
+        left = self.amount - total
+        if left < -1e-6 * max(self.amount, 1):
+            raise ValueError(f"{first}: the parts sum to {total:.0f}, more than amount ({self.amount:.0f})")
+        if main in given and abs(left) > 1e-6 * max(self.amount, 1):
+            missing = [f"{n}_amount" for n in parts if n not in given]
+            raise ValueError(f"{first}: the parts sum to {total:.0f}, not amount ({self.amount:.0f}); "
+                             f"{main}_amount takes the remainder only when left out"
+                             + (f" (or give {', '.join(missing)})" if missing else ""))
+        return self
 
     @model_validator(mode="after")
     def _amount_usd_cited(self) -> FundingRound:
@@ -247,6 +294,43 @@ class Plan(Cited):
         return self
 
 
+class Product(Cited):
+    """A product or platform the vendor offers (Le Chat, La Plateforme): what a briefing lists under
+    "Products and plans"."""
+    id: Slug
+    name: NonEmpty
+    kind: Literal["consumer_app", "api_platform", "enterprise_platform", "developer_tool", "open_weights", "other"]
+    description: NonEmpty
+    launched_on: IsoDate | None = None
+
+
+class Customer(Cited):
+    """A notable customer, a customer segment (when the source names kinds of customers rather
+    than customers) or a channel customers reach the vendor through (a cloud marketplace)."""
+    id: Slug
+    name: NonEmpty
+    kind: Literal["customer", "segment", "channel"]
+    description: NonEmpty | None = None
+
+
+class MarketEstimate(Cited):
+    """A market-size estimate for a market the vendor sells into: USD for one year, as a range
+    (low_usd alone for a point estimate), with who made it."""
+    id: Slug
+    market: NonEmpty
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    low_usd: Money
+    high_usd: Money | None = None
+    estimator: NonEmpty
+    note: NonEmpty | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MarketEstimate:
+        if self.high_usd is not None and self.low_usd > self.high_usd:
+            raise ValueError(f"high_usd: must be >= low_usd ({self.high_usd} < {self.low_usd})")
+        return self
+
+
 class CatalogRef(Record):
     source: Literal["genai-prices", "litellm"]
     provider_id: NonEmpty | None = None
@@ -262,6 +346,15 @@ class CatalogRef(Record):
         return self
 
 
+class ListPrice(Record):
+    """A model's list price as the vendor's own pricing page states it (USD per million tokens),
+    cited and dated: it settles a disagreement between the price catalogs."""
+    input_usd_per_mtok: Annotated[float, Field(ge=0, lt=10_000, allow_inf_nan=False)]
+    output_usd_per_mtok: Annotated[float, Field(ge=0, lt=10_000, allow_inf_nan=False)]
+    source: NonEmpty
+    as_of: IsoDate
+
+
 class Model(Cited):
     id: Slug
     name: NonEmpty
@@ -275,6 +368,8 @@ class Model(Cited):
     licence: NonEmpty
     context_window_tokens: Annotated[int, Field(gt=0, lt=100_000_000)] | None = None
     catalog_refs: list[CatalogRef] = []
+    # The list price from the vendor's pricing page, when the catalogs disagree (optional).
+    list_price: ListPrice | None = None
 
     @model_validator(mode="after")
     def _params(self) -> Model:
@@ -286,10 +381,15 @@ class Model(Cited):
         return self
 
 
+# Claim metrics that compare a subject model with a reference model.
+MODEL_CLAIMS = ("price_ratio", "switch_saving", "capability_gap")
+
+
 class Claim(Cited):
     id: Slug
     text: NonEmpty
-    metric: Literal["price_ratio", "switch_saving", "total_funding_usd", "post_money_valuation_usd"]
+    # capability_gap: subject's Arena Score minus the reference's, in points (negative: behind).
+    metric: Literal["price_ratio", "switch_saving", "capability_gap", "total_funding_usd", "post_money_valuation_usd"]
     # Which price a price claim compares; None when the claim does not say ("1/5 the cost").
     price_component: Literal["input", "output", "blended"] | None = None
     comparison: Literal["equal", "at_least", "at_most"] = "equal"
@@ -300,25 +400,27 @@ class Claim(Cited):
 
     @model_validator(mode="after")
     def _reference(self) -> Claim:
-        if self.metric in ("price_ratio", "switch_saving") and not self.reference:
+        if self.metric in MODEL_CLAIMS and not self.reference:
             raise ValueError(f"reference: a {self.metric} claim names the reference model")
         return self
 
     @model_validator(mode="after")
     def _consistent(self) -> Claim:
-        if self.stated_value < 0:
+        if self.stated_value < 0 and self.metric != "capability_gap":
             raise ValueError(f"stated_value: {self.stated_value} is negative; metric {self.metric} "
                              "cannot be below 0")
         if self.metric == "switch_saving" and self.stated_value > 1:
             raise ValueError(f"stated_value: {self.stated_value} is above 1; metric switch_saving is the "
                              "share of the price saved (0 to 1)")
-        if self.metric in ("price_ratio", "switch_saving") and self.reference == self.subject:
+        if self.metric in MODEL_CLAIMS and self.reference == self.subject:
             raise ValueError(f"reference: {self.reference!r} is also the subject; a {self.metric} claim "
                              "compares two different models")
-        if self.metric not in ("price_ratio", "switch_saving"):
+        if self.metric not in MODEL_CLAIMS:
             for name in ("reference", "price_component"):
                 if getattr(self, name) is not None:
                     raise ValueError(f"{name}: given for metric {self.metric}, which compares no models")
+        if self.metric == "capability_gap" and self.price_component is not None:
+            raise ValueError("price_component: given for metric capability_gap, which compares no prices")
         return self
 
 
@@ -331,6 +433,9 @@ class VendorFile(Record):
     plans: list[dict] = []
     models: list[dict] = []
     claims: list[dict] = []
+    products: list[dict] = []
+    customers: list[dict] = []
+    market_estimates: list[dict] = []
 
 
 SECTIONS: dict[str, type[Record]] = {
@@ -341,6 +446,9 @@ SECTIONS: dict[str, type[Record]] = {
     "plans": Plan,
     "models": Model,
     "claims": Claim,
+    "products": Product,
+    "customers": Customer,
+    "market_estimates": MarketEstimate,
 }
 
 
@@ -359,6 +467,23 @@ class MapRule(Record):
     note: NonEmpty | None = None
 
 
+class Platform(Record):
+    """A maker's own platform in a price catalog: the catalog provider whose prices are the
+    maker's list prices (vendor_id null: a maker the briefings do not cover)."""
+    source: Literal["genai-prices", "litellm"]
+    provider: NonEmpty
+    vendor_id: Slug | None
+    note: NonEmpty | None = None
+
+
+class Host(Record):
+    """A catalog provider that is no maker's own platform: a host or reseller of other makers'
+    models (vendor_map.yaml `hosts:`). Its prices are hosted prices, never a maker's list prices."""
+    source: Literal["genai-prices", "litellm"]
+    provider: NonEmpty
+    note: NonEmpty | None = None
+
+
 @dataclass
 class VendorFacts:
     path: str
@@ -373,6 +498,10 @@ class FactBase:
     fx_rates: list[FxRate]
     map_rules: list[MapRule]
     files: list[Path]
+    # vendor_map.yaml `platforms:` (each maker's own platforms in the catalogs)
+    platforms: list[Platform] = field(default_factory=list)
+    # vendor_map.yaml `hosts:` (catalog providers that are no maker's own platform)
+    hosts: list[Host] = field(default_factory=list)
 
     def section(self, name: str) -> list[tuple[str, Record]]:
         """(vendor_id, record) pairs of one section across all vendors, in file order."""
@@ -759,6 +888,52 @@ def load_map_rules(path: Path) -> list[MapRule]:
     return [validate_record(MapRule, item, name, f"rules[{i}]") for i, item in enumerate(data["rules"])]
 
 
+def load_platforms(path: Path) -> list[Platform]:
+    """vendor_map.yaml `platforms:` (optional): each maker's own platform in each catalog. A
+    provider listed twice for the same catalog is refused."""
+    name = _display(path)
+    data = read_yaml(path)
+    items = data.get("platforms") if isinstance(data, dict) else None
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise InputError(name, None, "platforms", f"expected a list of platforms, got {type(items).__name__}")
+    platforms, seen = [], {}
+    for i, item in enumerate(items):
+        platform = validate_record(Platform, item, name, f"platforms[{i}]")
+        assert isinstance(platform, Platform)
+        key = (platform.source, platform.provider.lower())
+        if key in seen:
+            raise InputError(name, f"platforms[{i}]", "provider",
+                             f"{platform.source} provider {platform.provider!r} is already listed (platforms[{seen[key]}])")
+        seen[key] = i
+        platforms.append(platform)
+    return platforms
+
+
+def load_hosts(path: Path) -> list[Host]:
+    """vendor_map.yaml `hosts:` (optional): catalog providers that host or resell other makers'
+    models and are no maker's own platform. A provider listed twice for a catalog is refused."""
+    name = _display(path)
+    data = read_yaml(path)
+    items = data.get("hosts") if isinstance(data, dict) else None
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise InputError(name, None, "hosts", f"expected a list of hosts, got {type(items).__name__}")
+    hosts, seen = [], {}
+    for i, item in enumerate(items):
+        host = validate_record(Host, item, name, f"hosts[{i}]")
+        assert isinstance(host, Host)
+        key = (host.source, host.provider.lower())
+        if key in seen:
+            raise InputError(name, f"hosts[{i}]", "provider",
+                             f"{host.source} provider {host.provider!r} is already listed (hosts[{seen[key]}])")
+        seen[key] = i
+        hosts.append(host)
+    return hosts
+
+
 def _check_references(base: FactBase) -> None:
     """Cross-record rules: unique ids, known sources, known models in claims and catalog refs."""
     source_ids = {s.id for s in base.sources}
@@ -782,6 +957,8 @@ def _check_references(base: FactBase) -> None:
                     cited.append(("profile_source", record.profile_source))
                 if isinstance(record, FundingRound) and record.amount_usd_source:
                     cited.append(("amount_usd_source", record.amount_usd_source))
+                if isinstance(record, FundingRound) and record.parts_source:
+                    cited.append(("parts_source", record.parts_source))
                 for field_name, source in cited:
                     if source not in source_ids and not re.match(r"^https?://\S+$", source):
                         raise InputError(vf.path, label, field_name,
@@ -804,7 +981,7 @@ def _check_references(base: FactBase) -> None:
         for i, claim in enumerate(vf.records.get("claims", [])):
             assert isinstance(claim, Claim)
             label = _label("claims", i, claim.model_dump())
-            known = model_ids if claim.metric in ("price_ratio", "switch_saving") else vendor_ids
+            known = model_ids if claim.metric in MODEL_CLAIMS else vendor_ids
             if claim.subject not in known:
                 raise InputError(vf.path, label, "subject", f"unknown {'model' if known is model_ids else 'vendor'} {claim.subject!r}")
             if claim.reference is not None and claim.reference not in model_ids:
@@ -813,6 +990,23 @@ def _check_references(base: FactBase) -> None:
         if rule.vendor_id is not None and rule.vendor_id not in vendor_ids:
             raise InputError("data/sources/vendor_map.yaml", f"rules[{i}]", "vendor_id",
                              f"unknown vendor {rule.vendor_id!r}")
+    for i, platform in enumerate(base.platforms):
+        if platform.vendor_id is not None and platform.vendor_id not in vendor_ids:
+            raise InputError("data/sources/vendor_map.yaml", f"platforms[{i}]", "vendor_id",
+                             f"unknown vendor {platform.vendor_id!r}")
+    own = {(p.source, p.provider.lower()): i for i, p in enumerate(base.platforms)}
+    for i, host in enumerate(base.hosts):
+        if (host.source, host.provider.lower()) in own:
+            raise InputError("data/sources/vendor_map.yaml", f"hosts[{i}]", "provider",
+                             f"{host.source} provider {host.provider!r} is also a maker's own platform "
+                             f"(platforms[{own[(host.source, host.provider.lower())]}]): it is one or the other")
+    for vf in base.vendors:
+        for i, model in enumerate(vf.records.get("models", [])):
+            assert isinstance(model, Model)
+            if model.list_price is not None and model.list_price.source not in source_ids \
+                    and not re.match(r"^https?://\S+$", model.list_price.source):
+                raise InputError(vf.path, _label("models", i, model.model_dump()), "list_price.source",
+                                 f"unknown source {model.list_price.source!r}: list it in sources.yaml or give a URL")
 
 
 LAYOUT = ("a folder laid out like data/sources: vendors/<vendor_id>.yaml, sources.yaml, fx_rates.csv, "
@@ -867,6 +1061,8 @@ def load_facts(sources_dir: Path) -> FactBase:
         vendors=[load_vendor_file(p) for p in files],
         fx_rates=load_fx_rates(sources_dir / "fx_rates.csv"),
         map_rules=load_map_rules(sources_dir / "vendor_map.yaml"),
+        platforms=load_platforms(sources_dir / "vendor_map.yaml"),
+        hosts=load_hosts(sources_dir / "vendor_map.yaml"),
         files=[sources_dir / "sources.yaml", *files, sources_dir / "fx_rates.csv", sources_dir / "vendor_map.yaml"],
     )
     _check_references(base)

@@ -4,6 +4,17 @@ A snapshot is LiteLLM's `model_prices_and_context_window` JSON: one object per m
 per token. A file that cannot be read as such a map is refused whole; an entry with a bad price
 (a string, NaN, a negative or absurd number, no provider) is quarantined with its reason and the
 rest of the snapshot loads.
+
+Every entry ends in one of four ways (`price_form` of its row, counted per snapshot):
+- priced: a standard token price, given as `input_cost_per_token` / `output_cost_per_token` (with
+  cache prices and `*_above_<N>k_tokens` tiers) or as a `tiered_pricing` list, whose tier starting
+  at 0 tokens is the base price and whose other tiers are token-count tiers (the whole request
+  pays the tier its input size falls in);
+- quarantined, with the field and the reason: a bad value, or token prices in a form that gives
+  no standard price (only service-tier prices such as `*_priority` or `*_batches`, tiers without
+  a base, a `tiered_pricing` list that is not a ladder of token ranges from 0);
+- no token price: priced by other units (images, audio seconds, characters, queries) or not at all;
+- alias: `alias_of` another key, no prices of its own.
 """
 
 from __future__ import annotations
@@ -44,6 +55,14 @@ MAX_TOKENS = 10**10
 MAX_BYTES = 200 * 1024 * 1024
 # LiteLLM documents its own fields under this key; it is not a model.
 DOC_KEYS = frozenset({"sample_spec"})
+# Any field holding a per-token price of text: the standard fields and their variants (service
+# tiers `_priority`, `_flex`, `_batches`, ..., token-count tiers `_above_<N>k_tokens`, cache
+# durations `_above_1hr`). An entry with one of these but no standard price is quarantined.
+TOKEN_PRICE_FIELD = re.compile(r"^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|"
+                               r"cache_creation_input_token_cost)(_\w+)?$")
+# Bumped whenever parsing yields different rows for the same file: snapshots parsed by an older
+# version are parsed again from their stored bytes (raw.litellm__files) on the next ingest.
+PARSER_VERSION = 2
 
 
 @dataclass
@@ -56,11 +75,19 @@ class Snapshot:
     entries: list[dict] = field(default_factory=list)
     tiers: list[dict] = field(default_factory=list)
     quarantine: list[dict] = field(default_factory=list)
+    content: bytes | None = field(default=None, repr=False)  # the file's bytes, kept to parse it again
+
+    def counts(self) -> dict[str, int]:
+        """Entries by outcome: priced (per token or tiered_pricing), quarantined, no token price, alias."""
+        forms = [e["price_form"] for e in self.entries]
+        return {"priced_count": forms.count("per_token") + forms.count("tiered_pricing"),
+                "quarantined_count": len(self.quarantine), "no_token_price_count": forms.count("none"),
+                "alias_count": forms.count("alias")}
 
     def row(self) -> dict:
         return {"snapshot_id": self.snapshot_id, "as_of": self.as_of, "sha256": self.sha256,
                 "source_uri": self.source_uri, "version": self.version,
-                "entry_count": len(self.entries), "quarantined_count": len(self.quarantine)}
+                "entry_count": len(self.entries), **self.counts(), "parser_version": PARSER_VERSION}
 
 
 class _Duplicate(Exception):
@@ -174,7 +201,7 @@ def _check_entry(key: str, entry: Any) -> tuple[dict | None, list[dict], str | N
     alias = entry.get("alias_of")
     if isinstance(alias, str) and alias.strip() and "litellm_provider" not in entry:
         # An alias names another entry and carries no prices of its own.
-        return {"model_key": key, "alias_of": alias, "litellm_provider": None}, [], None, None
+        return {"model_key": key, "alias_of": alias, "litellm_provider": None, "price_form": "alias"}, [], None, None
     provider = entry.get("litellm_provider")
     if not isinstance(provider, str) or not provider.strip():
         return None, [], "litellm_provider", "missing provider" if provider is None else f"provider is not text: {provider!r}"
@@ -215,7 +242,95 @@ def _check_entry(key: str, entry: Any) -> tuple[dict | None, list[dict], str | N
             return None, [], name, f"implausible tier threshold {match.group(2)[:40]}k tokens (above {MAX_TOKENS})"
         tiers.append({"model_key": key, "price_key": PRICE_FIELDS[match.group(1)],
                       "tier_start_tokens": int(match.group(2)) * 1000, "tier_usd_per_token": float(value)})
+    form = None
+    if entry.get("tiered_pricing") is not None:
+        base, ladder, bad_field, reason = _tiered_pricing(key, entry["tiered_pricing"])
+        if reason:
+            return None, [], bad_field, reason
+        if base is not None:
+            for name, short in PRICE_FIELDS.items():
+                given, value = row[f"{short}_usd_per_token"], base.get(short)
+                if value is None:
+                    continue
+                if given is not None and given != value:
+                    return None, [], name, (f"{given} disagrees with the tier of tiered_pricing starting at "
+                                            f"0 tokens ({value})")
+                row[f"{short}_usd_per_token"] = value
+            known = {(t["price_key"], t["tier_start_tokens"]): t["tier_usd_per_token"] for t in tiers}
+            for rung in ladder:
+                at = (rung["price_key"], rung["tier_start_tokens"])
+                if at in known and known[at] != rung["tier_usd_per_token"]:
+                    return None, [], "tiered_pricing", (f"the {at[0]} price from {at[1]} tokens disagrees with the "
+                                                        f"_above_ field ({known[at]} vs {rung['tier_usd_per_token']})")
+                if at not in known:
+                    tiers.append(rung)
+            form = "tiered_pricing"
+    if form is None and (row["input_usd_per_token"] is not None or row["output_usd_per_token"] is not None):
+        form = "per_token"
+    if form is None:
+        other = sorted(n for n, v in entry.items() if v is not None and TOKEN_PRICE_FIELD.match(n))
+        if other:
+            shown = ", ".join(other[:3]) + (f" and {len(other) - 3} more" if len(other) > 3 else "")
+            return None, [], other[0], (f"token prices only as {shown}: no standard input_cost_per_token, "
+                                        "output_cost_per_token or tiered_pricing")
+        form = "none"
+    row["price_form"] = form
     return row, tiers, None, None
+
+
+def _tiered_pricing(key: str, value: Any) -> tuple[dict | None, list[dict], str | None, str | None]:
+    """A `tiered_pricing` list as (base prices per token by short name, tier rows, bad field, reason).
+
+    Each tier is an object with a `range` [start, end] of input tokens and its prices; the tier
+    starting at 0 is the base price. A list whose tiers carry no token price (e.g. prices per
+    query by `max_results_range`) gives (None, [], None, None): no token price."""
+    name = "tiered_pricing"
+    if not isinstance(value, list) or not value:
+        return None, [], name, f"expected a list of tiers, got {_shown(value)}"
+    if not all(isinstance(t, dict) for t in value):
+        return None, [], name, "expected every tier to be an object"
+    with_tokens = [t for t in value if any(k in PRICE_FIELDS for k in t)]
+    if not with_tokens:
+        return None, [], None, None
+    if len(with_tokens) != len(value):
+        return None, [], name, "some tiers have token prices and others not"
+    rungs: list[tuple[int, float, dict[str, float]]] = []
+    for i, tier in enumerate(value, start=1):
+        if twice := tier.get("\x00duplicates"):
+            return None, [], name, f"tier {i}: field {twice[0][:40]!r} given twice"
+        bounds = tier.get("range")
+        if not (isinstance(bounds, list) and len(bounds) == 2 and all(
+                isinstance(b, (int, float)) and not isinstance(b, bool) and math.isfinite(b) for b in bounds)):
+            return None, [], name, f"tier {i}: expected a range [start, end] of tokens, got {_shown(bounds)}"
+        start, end = bounds
+        if start < 0 or end <= start or not float(start).is_integer():
+            return None, [], name, f"tier {i}: range [{start}, {end}] is not a range of tokens"
+        if end > MAX_TOKENS:
+            return None, [], name, f"tier {i}: implausible token count {end} (above {MAX_TOKENS})"
+        prices = {}
+        for field_name, short in PRICE_FIELDS.items():
+            price = tier.get(field_name)
+            if price is None:
+                continue
+            if reason := _bad_number(price):
+                return None, [], f"{name}[{i}].{field_name}", reason
+            prices[short] = float(price)
+        rungs.append((int(start), float(end), prices))
+    rungs.sort(key=lambda r: r[0])
+    if rungs[0][0] != 0:
+        return None, [], name, f"no tier starts at 0 tokens (the first starts at {rungs[0][0]}): no base price"
+    if "input" not in rungs[0][2] and "output" not in rungs[0][2]:
+        return None, [], name, "the tier starting at 0 tokens has no input or output price"
+    for (start, end, _), (next_start, _, _) in zip(rungs, rungs[1:]):
+        if next_start == start:
+            return None, [], name, f"two tiers start at {start} tokens"
+        if next_start < end:
+            return None, [], name, f"tiers overlap: one ends at {end:.0f} tokens, the next starts at {next_start}"
+        if next_start > end + 1:
+            return None, [], name, f"tiers leave a gap: one ends at {end:.0f} tokens, the next starts at {next_start}"
+    ladder = [{"model_key": key, "price_key": short, "tier_start_tokens": start, "tier_usd_per_token": price}
+              for start, _, prices in rungs[1:] for short, price in prices.items()]
+    return rungs[0][2], ladder, None, None
 
 
 def read_bytes(path: Path, name: str | None = None) -> bytes:
@@ -247,8 +362,10 @@ def _gunzip(raw: bytes, name: str) -> bytes:
     return bytes(out)
 
 
-def parse(raw: bytes, as_of: date, source_uri: str, version: str | None = None) -> Snapshot:
-    """Check a snapshot's bytes and turn them into rows; refuse files that are not a cost map."""
+def parse(raw: bytes, as_of: date, source_uri: str, version: str | None = None,
+          snapshot_id: str | None = None) -> Snapshot:
+    """Check a snapshot's bytes and turn them into rows; refuse files that are not a cost map.
+    snapshot_id: the id it was loaded under (when parsed again); by default from version or date."""
     sha = hashlib.sha256(raw).hexdigest()
     text = decode_text(raw, source_uri)
     data = _load_json(text, source_uri)
@@ -256,7 +373,8 @@ def parse(raw: bytes, as_of: date, source_uri: str, version: str | None = None) 
         raise InputError(source_uri, None, None, f"expected a JSON object of model entries, got {type(data).__name__}")
     duplicates = set(data.pop("\x00duplicates", []))
     snap_id = f"litellm=={version}" if version else f"litellm@{as_of.isoformat()}#{sha[:12]}"
-    snap = Snapshot(snapshot_id=snap_id, as_of=as_of, sha256=sha, source_uri=source_uri, version=version)
+    snap = Snapshot(snapshot_id=snapshot_id or snap_id, as_of=as_of, sha256=sha, source_uri=source_uri,
+                    version=version, content=raw)
     for key in sorted(data):
         if key in DOC_KEYS:
             continue

@@ -10,6 +10,7 @@ failed or killed run leaves the published file as it was.
 from __future__ import annotations
 
 import fcntl
+import gzip
 import json
 import os
 import re
@@ -27,15 +28,21 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from flows.sources import facts as f
 from flows.errors import RunLockedError, VendorbriefError
-from flows.sources.litellm_catalog import Snapshot
 from flows.settings import SQL_DIR, STORAGE_COMPATIBILITY
+from flows.sources import facts as f
+from flows.sources.litellm_catalog import Snapshot
 from flows.warehouse.build import run_step
 
 # Tables whose rows outlive a run: copied from the published warehouse into every new build.
+# The catalogs' snapshots (LiteLLM maps, genai-prices data files and package versions) with the
+# bytes they were parsed from, then the run history.
 CARRIED_TABLES = (
     "raw.litellm__snapshots", "raw.litellm__entries", "raw.litellm__tiers", "raw.litellm__quarantine",
+    "raw.litellm__files",
+    "raw.genai_prices__snapshots", "raw.genai_prices__providers", "raw.genai_prices__models",
+    "raw.genai_prices__prices", "raw.genai_prices__components", "raw.genai_prices__tiers",
+    "raw.genai_prices__variants", "raw.genai_prices__quarantine", "raw.genai_prices__files",
     "history.pipeline_runs", "history.dq_results", "history.dq_quarantine", "history.edition_prices",
     "history.edition_funding_rounds", "history.edition_metrics", "history.catalog_counts",
 )
@@ -192,6 +199,16 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str,
     return len(rows)
 
 
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
+    """Append a frame's rows to an existing table, matching columns by name."""
+    con.register("_frame_rows", frame)
+    try:
+        con.execute(f"insert into {table} by name select * from _frame_rows")  # table names are ours, not data
+    finally:
+        con.unregister("_frame_rows")
+    return frame.height
+
+
 def _carry_over(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
     con.execute("attach ? as previous (read_only)", [str(previous)])
     try:
@@ -298,14 +315,22 @@ def load_facts(con: duckdb.DuckDBPyConnection, base: f.FactBase) -> dict[str, in
     put("facts__plans", [
         {"plan_id": r.id, "vendor_id": vid, **r.model_dump(exclude={"id"})} for vid, r in base.section("plans")])
     put("facts__models", [
-        {"model_id": r.id, "vendor_id": vid, **r.model_dump(exclude={"id", "catalog_refs"})}
+        {"model_id": r.id, "vendor_id": vid, **r.model_dump(exclude={"id", "catalog_refs", "list_price"})}
         for vid, r in base.section("models")])
+    put("facts__model_list_prices", [
+        {"model_id": r.id, **r.list_price.model_dump()} for _, r in base.section("models") if r.list_price])
+    put("facts__platforms", [
+        {"platform_order": i, "catalog": p.source, "provider_id": p.provider, "vendor_id": p.vendor_id, "note": p.note}
+        for i, p in enumerate(base.platforms)])
     put("facts__model_catalog_refs", [
         {"model_id": r.id, "ref_order": i, "catalog": ref.source, "provider_id": ref.provider_id,
          "catalog_model_id": ref.model_id if ref.source == "genai-prices" else ref.model_key}
         for _, r in base.section("models") for i, ref in enumerate(r.catalog_refs)])
     put("facts__claims", [
         {"claim_id": r.id, "vendor_id": vid, **r.model_dump(exclude={"id"})} for vid, r in base.section("claims")])
+    for section, key in (("products", "product_id"), ("customers", "customer_id"), ("market_estimates", "estimate_id")):
+        put(f"facts__{section}", [{key: r.id, "vendor_id": vid, **r.model_dump(exclude={"id"})}
+                                  for vid, r in base.section(section)])
     put("facts__fx_rates", [r.model_dump() for r in base.fx_rates])
     put("facts__vendor_map_rules", [
         {"rule_order": i, "catalog": r.source, "provider_glob": r.provider, "model_glob": r.model,
@@ -313,36 +338,148 @@ def load_facts(con: duckdb.DuckDBPyConnection, base: f.FactBase) -> dict[str, in
     return counts
 
 
-def load_genai(con: duckdb.DuckDBPyConnection, flat: dict[str, list[dict]]) -> dict[str, int]:
-    """Replace the raw.genai_prices__* tables with the flattened catalog (table name -> rows); returns rows per table."""
-    counts = {}
-    for name, rows in flat.items():
-        table = f"raw.genai_prices__{name}"
-        con.execute(f"delete from {table}")
-        counts[f"genai_prices__{name}"] = insert_rows(con, table, rows)
-    return counts
+@dataclass(frozen=True)
+class Catalog:
+    """Where one price catalog keeps its snapshots: the snapshot table and its key column, the
+    tables of rows (table name -> the rows' name in a parsed snapshot), the stored bytes, and the
+    statements that find, move and list snapshots (sql/reads/, sql/catalog/)."""
+    name: str
+    snapshots: str
+    key: str
+    tables: tuple[tuple[str, str], ...]
+    files: str
+    matches: str
+    move: str
+    to_parse: str
 
 
-def add_litellm_snapshot(con: duckdb.DuckDBPyConnection, snap: Snapshot) -> bool:
-    """Add a snapshot unless the same content is already loaded; returns whether it was new.
+LITELLM = Catalog(
+    name="LiteLLM", snapshots="raw.litellm__snapshots", key="snapshot_id",
+    tables=(("raw.litellm__entries", "entries"), ("raw.litellm__tiers", "tiers"),
+            ("raw.litellm__quarantine", "quarantine")),
+    files="raw.litellm__files", matches="reads/litellm_snapshot_matches.sql",
+    move="catalog/litellm_snapshot_moved.sql", to_parse="reads/litellm_snapshots_to_parse.sql")
+GENAI_PRICES = Catalog(
+    name="genai-prices", snapshots="raw.genai_prices__snapshots", key="snapshot",
+    tables=tuple((f"raw.genai_prices__{t}", t) for t in
+                 ("providers", "models", "prices", "components", "tiers", "variants", "quarantine")),
+    files="raw.genai_prices__files", matches="reads/genai_prices_snapshot_matches.sql",
+    move="catalog/genai_prices_snapshot_moved.sql", to_parse="reads/genai_prices_snapshots_to_parse.sql")
 
-    A different file claiming the same snapshot id or as-of date is refused: history must not be
-    silently rewritten.
-    """
-    matches = run_file(con, "reads/litellm_snapshot_matches.sql",
-                       {"sha256": snap.sha256, "snapshot_id": snap.snapshot_id, "as_of": snap.as_of})
-    if matches and matches[0][2]:
-        return False
+
+@dataclass
+class SnapshotLoad:
+    """What adding one snapshot did: `new` (loaded), `moved` (the same content was recorded at a
+    later date: its date, and so its periods, moved earlier) or `known` (the same content is
+    recorded at this date or an earlier one: nothing changed)."""
+    catalog: str
+    snapshot: str
+    status: str
+    as_of: date  # the date the snapshot is recorded under now
+    observed_on: date  # the date this load observed it
+    previous_as_of: date | None = None
+    source_uri: str = ""
+
+    def message(self) -> str | None:
+        """One line for the user, or None for a new snapshot (counted instead)."""
+        name = f"{self.catalog} snapshot {self.snapshot} ({self.source_uri[:200]})"
+        if self.status == "moved":
+            return (f"{name}: the same content was recorded as of {self.previous_as_of}; observed on "
+                    f"{self.observed_on}, its periods now start {self.as_of} (the earliest observation wins)")
+        if self.status == "known":
+            earlier = "" if self.as_of == self.observed_on else f", earlier than {self.observed_on}"
+            return f"{name}: the same content is already loaded as of {self.as_of}{earlier}; nothing changed"
+        return None
+
+
+def _snapshot_rows(catalog: Catalog, snap: Any) -> dict[str, list[dict]]:
+    """The rows of a parsed snapshot (litellm_catalog.Snapshot or genai_catalog.Snapshot) by table."""
+    if catalog is LITELLM:
+        return {table: getattr(snap, part) for table, part in catalog.tables}
+    return {table: snap.tables[part] for table, part in catalog.tables}
+
+
+def _snapshot_key(catalog: Catalog, snap: Any) -> str:
+    return snap.snapshot_id if catalog is LITELLM else snap.snapshot
+
+
+def add_snapshot(con: duckdb.DuckDBPyConnection, catalog: Catalog, snap: Any) -> SnapshotLoad:
+    """Add a parsed snapshot of `catalog` unless the same content is already loaded.
+
+    The same content (sha256) observed at an earlier date than the one recorded moves the
+    snapshot to that date (the earliest observation wins); observed at the same or a later date,
+    nothing changes. A different file claiming the same snapshot id or as-of date is refused
+    (VendorbriefError): history must not be silently rewritten."""
+    key = _snapshot_key(catalog, snap)
+    matches = run_file(con, catalog.matches, {"sha256": snap.sha256, "snapshot_id": key, "as_of": snap.as_of})
+    same = [m for m in matches if m[2]]
+    load = SnapshotLoad(catalog.name, key, "new", snap.as_of, snap.as_of, source_uri=snap.source_uri)
+    if same:
+        known_id, known_on = same[0][0], same[0][1]
+        load.snapshot, load.previous_as_of = known_id, known_on
+        if snap.as_of >= known_on:
+            load.status, load.as_of = "known", known_on
+            return load
+        clash = [m for m in matches if not m[2] and m[1] == snap.as_of]
+        if clash:
+            raise VendorbriefError(
+                f"{snap.source_uri}: cannot move {catalog.name} snapshot {known_id} to {snap.as_of}: a different "
+                f"snapshot is already loaded as {clash[0][0]} (as of {clash[0][1]})")
+        run_file(con, catalog.move, {"snapshot_id": known_id, "as_of": snap.as_of})
+        load.status = "moved"
+        return load
     if matches:
         clash = matches[0]
         raise VendorbriefError(
-            f"{snap.source_uri}: a different LiteLLM snapshot is already loaded as {clash[0]} "
+            f"{snap.source_uri}: a different {catalog.name} snapshot is already loaded as {clash[0]} "
             f"(as of {clash[1]}); give this one another --as-of date")
-    insert_rows(con, "raw.litellm__snapshots", [snap.row()])
-    insert_rows(con, "raw.litellm__entries", snap.entries)
-    insert_rows(con, "raw.litellm__tiers", snap.tiers)
-    insert_rows(con, "raw.litellm__quarantine", snap.quarantine)
-    return True
+    _insert_snapshot(con, catalog, snap)
+    return load
+
+
+def _insert_snapshot(con: duckdb.DuckDBPyConnection, catalog: Catalog, snap: Any) -> None:
+    insert_rows(con, catalog.snapshots, [snap.row()])
+    for table, rows in _snapshot_rows(catalog, snap).items():
+        insert_rows(con, table, rows)
+    if snap.content is not None:
+        insert_rows(con, catalog.files, [{catalog.key: _snapshot_key(catalog, snap), "sha256": snap.sha256,
+                                          "content_gzip": gzip.compress(snap.content, mtime=0)}])
+
+
+def replace_snapshot(con: duckdb.DuckDBPyConnection, catalog: Catalog, snap: Any) -> None:
+    """Replace a loaded snapshot's rows with `snap`'s (parsed again, under the same key, date and
+    bytes): what a newer loader makes of the same file."""
+    key = _snapshot_key(catalog, snap)
+    for table in (catalog.snapshots, *(t for t, _ in catalog.tables)):
+        delete_rows(con, table, catalog.key, key)
+    if snap.content is not None:
+        delete_rows(con, catalog.files, catalog.key, key)
+    _insert_snapshot(con, catalog, snap)
+
+
+def snapshots_to_parse(con: duckdb.DuckDBPyConnection, catalog: Catalog, parser_version: int) -> list[dict]:
+    """Loaded snapshots parsed by another loader version than `parser_version`: key, as_of,
+    sha256, source_uri, version and their stored bytes (None when not stored), ungzipped."""
+    rows = read_file(con, catalog.to_parse, {"parser_version": parser_version}).to_dicts()
+    for r in rows:
+        r["content"] = gzip.decompress(r.pop("content_gzip")) if r.get("content_gzip") is not None else None
+    return rows
+
+
+def snapshot_as_of(con: duckdb.DuckDBPyConnection, catalog: Catalog, key: str) -> date | None:
+    """The date a loaded snapshot is recorded under, or None when it is not loaded."""
+    rows = run_file(con, catalog.matches, {"sha256": "", "snapshot_id": key, "as_of": date.max})
+    return next((as_of for snap, as_of, _ in rows if snap == key), None)
+
+
+def delete_rows(con: duckdb.DuckDBPyConnection, table: str, column: str, value: Any) -> None:
+    """Delete the rows of `table` whose `column` equals `value` (table and column names are ours)."""
+    con.execute(f"delete from {table} where {column} = ?", [value])
+
+
+def add_litellm_snapshot(con: duckdb.DuckDBPyConnection, snap: Snapshot) -> bool:
+    """Add a LiteLLM snapshot (see add_snapshot); returns whether it was new."""
+    return add_snapshot(con, LITELLM, snap).status == "new"
 
 
 def record_run(build: Build, status: str, stages_run: list[str], stages_skipped: list[str],

@@ -3,6 +3,7 @@ with cited as (
     select source_id from staging.stg_facts__vendors
     union select profile_source_id from staging.stg_facts__vendors
     union select stated_amount_usd_source_id from staging.stg_facts__funding_rounds
+    union select parts_source_id from staging.stg_facts__funding_rounds
     union select source_id from staging.stg_facts__headcount
     union select source_id from staging.stg_facts__reported_funding_totals
     union select source_id from staging.stg_facts__funding_rounds

@@ -1,6 +1,8 @@
 -- Price periods from the loaded LiteLLM snapshots, whatever order they were loaded in: a period
 -- opens at the first snapshot listing a price and closes at the first later snapshot that lists
--- a different price or no longer lists the model (then marked retired).
+-- a different price or no longer lists the model (then marked retired). A snapshot that
+-- quarantined the model's entry is skipped for that model: a quarantine is not a retirement, the
+-- period it was in stays open (or closes at the next snapshot that says otherwise).
 with snapshots as (
     select snapshot_id, snapshot_on, row_number() over (order by snapshot_on, snapshot_id) as snapshot_seq
     from staging.stg_litellm__snapshots
@@ -18,10 +20,15 @@ prices as (
     left join tier_signatures using (snapshot, model_id)
     where prices.alias_of is null
 ),
+quarantined as (
+    select distinct snapshot, model_id from staging.stg_litellm__quarantine
+),
 grid as (
     select keys.model_id, snapshots.snapshot_id, snapshots.snapshot_on, snapshots.snapshot_seq
     from (select distinct model_id from prices) as keys
     cross join snapshots
+    anti join quarantined
+        on quarantined.snapshot = snapshots.snapshot_id and quarantined.model_id = keys.model_id
 ),
 observed as (
     select
@@ -35,6 +42,13 @@ observed as (
     from grid
     left join prices on prices.model_id = grid.model_id and prices.snapshot = grid.snapshot_id
 ),
+sequenced as (
+    -- the next snapshot of the model's own grid (quarantined cells left out)
+    select *,
+        lead(snapshot_on) over (partition by model_id order by snapshot_seq) as next_snapshot_on,
+        lead(is_listed) over (partition by model_id order by snapshot_seq) as next_is_listed
+    from observed
+),
 flagged as (
     select *,
         case
@@ -43,7 +57,7 @@ flagged as (
             when lag(price_state) over by_snapshot is distinct from price_state then 1
             else 0
         end as opens_period
-    from observed
+    from sequenced
     window by_snapshot as (partition by model_id order by snapshot_seq)
 ),
 numbered as (
@@ -72,14 +86,13 @@ periods as (
 final as (
     select
         'litellm' as source, periods.snapshot, periods.provider_id, periods.model_id,
-        periods.valid_from, next_snapshot.snapshot_on as valid_to,
+        periods.valid_from, closing.next_snapshot_on as valid_to,
         periods.input_usd_per_mtok, periods.output_usd_per_mtok,
         periods.cache_read_usd_per_mtok, periods.cache_write_usd_per_mtok,
-        periods.is_tiered, coalesce(not next_obs.is_listed, false) as is_retired,
+        periods.is_tiered, coalesce(not closing.next_is_listed, false) as is_retired,
         periods.context_window_tokens, periods.mode, periods.source_url
     from periods
-    left join snapshots as next_snapshot on next_snapshot.snapshot_seq = periods.last_snapshot_seq + 1
-    left join observed as next_obs
-        on next_obs.model_id = periods.model_id and next_obs.snapshot_seq = periods.last_snapshot_seq + 1
+    join sequenced as closing
+        on closing.model_id = periods.model_id and closing.snapshot_seq = periods.last_snapshot_seq
 )
 select * from final

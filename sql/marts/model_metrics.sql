@@ -1,6 +1,8 @@
 -- One row per curated model released by the as-of date: its price in force that day, its rank
--- in its class for the run's workload profile, its architecture and its catalog price moves over
--- 90 and 365 days. Prices in USD per million tokens; changes are now / then - 1.
+-- in its class for the run's workload profile (only current, priced, non-free models are ranked;
+-- class_rank_low / _high: the range when a disputed price is also ranked at the other catalog's
+-- value), its architecture and its catalog price moves over 90 and 365 days. Prices in USD per
+-- million tokens; changes are now / then - 1.
 -- Computed in Polars by the metrics stage (flows/metrics/stage.py). This file declares the
 -- table's columns and types: the stage creates it empty from here, then inserts its frame by name.
 with final as (
@@ -27,6 +29,8 @@ with final as (
         cast(null as bigint) as class_rank,
         cast(null as bigint) as class_size,
         cast(null as double) as class_percentile,
+        cast(null as bigint) as class_rank_low,
+        cast(null as bigint) as class_rank_high,
         cast(null as double) as active_param_share,
         cast(null as bigint) as price_cuts_90d,
         cast(null as bigint) as price_increases_90d,

@@ -1,28 +1,15 @@
 -- One row per price period of every catalog model; prices in USD per million tokens,
--- valid_to exclusive and NULL while current.
-with genai_models as (select * from staging.stg_genai_prices__models),
-genai_time_of_day as (
-    select distinct source, provider_id, model_id, valid_from
-    from staging.stg_genai_prices__prices
-    where time_from is not null
-),
-genai as (
+-- valid_to exclusive and NULL while current. genai-prices periods: marts.genai_price_periods;
+-- LiteLLM periods: marts.litellm_price_periods.
+with genai as (
     select
-        prices.source, prices.snapshot, prices.provider_id, prices.model_id, prices.valid_from, prices.valid_to,
-        prices.input_usd_per_mtok, prices.output_usd_per_mtok, prices.cache_read_usd_per_mtok,
-        prices.cache_write_usd_per_mtok, prices.is_tiered,
-        tod.model_id is not null as has_time_of_day_prices,
-        false as is_retired,
-        genai_models.model_name, genai_models.context_window_tokens,
-        cast(null as varchar) as mode,
-        coalesce(genai_models.is_deprecated, false) as is_deprecated
-    from staging.stg_genai_prices__prices as prices
-    left join genai_time_of_day as tod
-        on tod.provider_id = prices.provider_id and tod.model_id = prices.model_id
-        and tod.valid_from is not distinct from prices.valid_from
-    left join genai_models
-        on genai_models.provider_id = prices.provider_id and genai_models.model_id = prices.model_id
-    where prices.is_standard_segment
+        source, snapshot, provider_id, model_id, valid_from, valid_to,
+        input_usd_per_mtok, output_usd_per_mtok, cache_read_usd_per_mtok, cache_write_usd_per_mtok,
+        is_tiered, has_time_of_day_prices, is_retired, model_name, context_window_tokens,
+        cast(null as varchar) as mode, is_deprecated
+    from marts.genai_price_periods
+    -- a time-of-day price shows its standard price: the one in force for the largest share of the day
+    where is_main
 ),
 litellm as (
     select

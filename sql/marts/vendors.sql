@@ -1,27 +1,45 @@
--- Curated vendor profiles with the latest headcount, reported funding total and revenue
--- estimate known on the run's as-of date.
+-- Curated vendor profiles with the headline headcount, reported funding total and revenue
+-- estimate known on the run's as-of date. Headline figures prefer the best source tier
+-- (staging.stg_facts__sources: official, press, aggregator, unrated), then the freshest, among the
+-- observations that overlap the latest one: those dated at most 180 days before it (older ones are
+-- history, not a competing value). Each observation is taken whole (a newer estimate without a
+-- high end must not borrow the high end of an older one).
 with run as (select as_of from raw.run_context),
 vendors as (select * from staging.stg_facts__vendors),
--- The latest observation of each kind on or before the as-of date, taken whole (a newer
--- estimate without a high end must not borrow the high end of an older one).
+tiers as (select source_id, tier, tier_rank from staging.stg_facts__sources),
+-- Observations known on the as-of date that overlap the vendor's latest one of the same kind.
+headcount_overlapping as (
+    select h.* from staging.stg_facts__headcount h cross join run where h.source_as_of <= run.as_of
+    qualify h.source_as_of >= max(h.source_as_of) over (partition by h.vendor_id) - interval 180 day
+),
+reported_overlapping as (
+    select t.* from staging.stg_facts__reported_funding_totals t cross join run where t.source_as_of <= run.as_of
+    qualify t.source_as_of >= max(t.source_as_of) over (partition by t.vendor_id) - interval 180 day
+),
+revenue_overlapping as (
+    select e.* from staging.stg_facts__revenue_estimates e cross join run where e.source_as_of <= run.as_of
+    qualify e.source_as_of >= max(e.source_as_of) over (partition by e.vendor_id) - interval 180 day
+),
 headcount as (
-    select vendor_id, employees as headcount, source_as_of as headcount_on, source_id as headcount_source_id
-    from staging.stg_facts__headcount, run
-    where source_as_of <= run.as_of
-    qualify row_number() over (partition by vendor_id order by source_as_of desc, employees desc) = 1
+    select vendor_id, employees as headcount, source_as_of as headcount_on, source_id as headcount_source_id,
+           coalesce(tiers.tier, 'unrated') as headcount_tier
+    from headcount_overlapping left join tiers using (source_id)
+    qualify row_number() over (partition by vendor_id order by coalesce(tiers.tier_rank, 4), source_as_of desc,
+                               employees desc) = 1
 ),
 reported as (
-    select vendor_id, reported_total_usd, source_as_of as reported_total_on, source_id as reported_total_source_id
-    from staging.stg_facts__reported_funding_totals, run
-    where source_as_of <= run.as_of
-    qualify row_number() over (partition by vendor_id order by source_as_of desc, reported_total_usd desc) = 1
+    select vendor_id, reported_total_usd, covers as reported_total_covers, source_as_of as reported_total_on,
+           source_id as reported_total_source_id, coalesce(tiers.tier, 'unrated') as reported_total_tier
+    from reported_overlapping left join tiers using (source_id)
+    qualify row_number() over (partition by vendor_id order by coalesce(tiers.tier_rank, 4), source_as_of desc,
+                               reported_total_usd desc) = 1
 ),
 revenue as (
     select vendor_id, revenue_low_usd, revenue_high_usd, basis as revenue_basis, source_as_of as revenue_on,
-           source_id as revenue_source_id
-    from staging.stg_facts__revenue_estimates, run
-    where source_as_of <= run.as_of
-    qualify row_number() over (partition by vendor_id order by source_as_of desc, revenue_low_usd desc) = 1
+           source_id as revenue_source_id, coalesce(tiers.tier, 'unrated') as revenue_tier
+    from revenue_overlapping left join tiers using (source_id)
+    qualify row_number() over (partition by vendor_id order by coalesce(tiers.tier_rank, 4), source_as_of desc,
+                               revenue_low_usd desc) = 1
 ),
 final as (
     select
@@ -35,10 +53,11 @@ final as (
         case when vendors.profile_source_as_of <= run.as_of then vendors.profile_source_as_of end as profile_source_as_of,
         vendors.parent_company,
         vendors.funding_rounds_complete,
-        headcount.headcount, headcount.headcount_on, headcount.headcount_source_id,
-        reported.reported_total_usd, reported.reported_total_on, reported.reported_total_source_id,
+        headcount.headcount, headcount.headcount_on, headcount.headcount_source_id, headcount.headcount_tier,
+        reported.reported_total_usd, reported.reported_total_covers, reported.reported_total_on,
+        reported.reported_total_source_id, reported.reported_total_tier,
         revenue.revenue_low_usd, revenue.revenue_high_usd, revenue.revenue_basis, revenue.revenue_on,
-        revenue.revenue_source_id,
+        revenue.revenue_source_id, revenue.revenue_tier,
         vendors.source_id, vendors.source_as_of
     from vendors
     cross join run

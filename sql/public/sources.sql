@@ -1,1 +1,1 @@
-select source_id, title, publisher, url, published_on, kind from staging.stg_facts__sources
+select source_id, title, publisher, url, published_on, kind, tier from staging.stg_facts__sources

@@ -3,5 +3,6 @@ create table if not exists raw.facts__funding_rounds (
     amount double, currency varchar, amount_usd double, amount_usd_source varchar, amount_usd_as_of date,
     post_money_valuation double,
     valuation_currency varchar, is_down_round boolean, lead_investors varchar[], investors varchar[],
+    equity_amount double, debt_amount double, conditional_amount double, parts_source varchar, parts_as_of date,
     source varchar, as_of date
 );

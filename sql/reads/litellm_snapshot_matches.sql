@@ -3,4 +3,4 @@
 select snapshot_id, as_of, sha256 = $sha256 as is_same
 from raw.litellm__snapshots
 where sha256 = $sha256 or snapshot_id = $snapshot_id or as_of = $as_of
-order by is_same desc
+order by is_same desc, as_of

@@ -1,15 +1,17 @@
 -- Funding rounds in announcement order, with the valuation step-up from the previous priced round
--- (marts.valuation_steps) and the curated source of the exchange rate a converted amount used
--- (fx_source_id: the rate of the round's currency on fx_rate_on; NULL when no rate was used).
+-- (marts.valuation_steps), the source of the exchange rate a converted amount or a valuation used
+-- (fx_source_id, valuation_fx_source_id: a curated rate's source or the ECB's reference rates;
+-- NULL when no rate was used), how the money was raised (equity, debt and conditional parts, in
+-- USD).
 with final as (
     select
         r.round_id, r.vendor_id, r.round_name, r.announced_on, r.announced_on_precision,
         r.amount, r.currency, r.amount_usd, r.amount_usd_basis,
-        r.stated_amount_usd_source_id, r.stated_amount_usd_source_as_of,
-        r.fx_usd_per_unit, r.fx_rate_on,
-        (select min(fx.source_id) from staging.stg_facts__fx_rates fx
-         where fx.currency = r.currency and fx.rate_on = r.fx_rate_on) as fx_source_id,
+        r.stated_amount_usd, r.stated_amount_usd_source_id, r.stated_amount_usd_source_as_of,
+        r.fx_usd_per_unit, r.fx_rate_on, r.fx_source_id,
+        r.equity_usd, r.debt_usd, r.conditional_usd, r.parts_source_id, r.parts_source_as_of,
         r.post_money_valuation, r.valuation_currency, r.post_money_valuation_usd,
+        r.valuation_fx_usd_per_unit, r.valuation_fx_rate_on, r.valuation_fx_source_id,
         s.step_up_multiple, r.lead_investors, r.source_id, r.source_as_of
     from marts.funding_rounds r
     left join marts.valuation_steps s using (round_id)

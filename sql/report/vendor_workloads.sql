@@ -5,6 +5,7 @@
 with final as (
     select
         f.vendor_id, c.profile, c.reference_model_id, r.model_name as reference_name,
+        r.price_basis as reference_price_basis,
         c.input_ratio, c.output_ratio, c.blended_usd_per_mtok, c.reference_blended_usd_per_mtok,
         c.blended_ratio, c.monthly_cost_usd, c.reference_monthly_cost_usd, c.switch_saving
     from marts.vendor_flagships f

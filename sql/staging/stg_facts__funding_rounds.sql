@@ -5,7 +5,11 @@ final as (
         amount, currency, amount_usd as stated_amount_usd,
         amount_usd_source as stated_amount_usd_source_id, amount_usd_as_of as stated_amount_usd_source_as_of,
         post_money_valuation, valuation_currency, is_down_round,
-        lead_investors, investors, source as source_id, as_of as source_as_of
+        lead_investors, investors,
+        -- how the money was raised, in `currency` (parts of amount; see data/README.md)
+        equity_amount, debt_amount, conditional_amount,
+        parts_source as parts_source_id, parts_as_of as parts_source_as_of,
+        source as source_id, as_of as source_as_of
     from source
 )
 select * from final

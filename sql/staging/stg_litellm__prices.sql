@@ -11,7 +11,7 @@ final as (
         round(cache_write_usd_per_token * 1e6, 9) as cache_write_usd_per_mtok,
         max_input_tokens as context_window_tokens, max_output_tokens,
         supports_vision, supports_function_calling, supports_reasoning, supports_prompt_caching,
-        source_url, try_cast(deprecation_date as date) as deprecated_on, alias_of
+        source_url, try_cast(deprecation_date as date) as deprecated_on, alias_of, price_form
     from source
 )
 select * from final

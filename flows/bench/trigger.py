@@ -1,0 +1,147 @@
+"""Benchmark: a single-vendor run triggered on a running Prefect server, from the trigger to the
+PDF (issue 17: at most 20 s on a 2-core machine, with unchanged inputs).
+
+`bench_single_vendor` starts `vendorbrief server` and `vendorbrief serve` (own PREFECT_HOME, free
+ports, 127.0.0.1) on a published warehouse, then `trigger_to_pdf` removes the vendor's published
+PDF (so that the run must render it), triggers `weekly-briefings` for that vendor through the API
+and waits for the run to complete and the PDF to be back, three times; the figure is the median.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+DEPLOYMENT = "vendor-briefings/weekly-briefings"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now, on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _stop(proc: subprocess.Popen | None) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+@contextmanager
+def served(work: Path, warehouse: Path, out: Path, timeout: float = 240) -> Iterator[dict[str, Any]]:
+    """A Prefect server and `vendorbrief serve` on free ports, state under `work`; yields the API URL,
+    the report server's base URL and the processes' environment. Both stop on exit."""
+    import httpx
+
+    bin_dir = Path(sys.executable).parent
+    port, reports_port = free_port(), free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    env = {**os.environ, "PREFECT_HOME": str(work / "prefect-home"), "PREFECT_API_URL": api,
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    work.mkdir(parents=True, exist_ok=True)
+    server = serve = None
+    try:
+        server = subprocess.Popen([str(bin_dir / "vendorbrief"), "server", "--port", str(port)], env=env,
+                                  stdout=open(work / "server.log", "w"), stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.time() + timeout
+        while True:
+            try:
+                if httpx.get(f"{api}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.time() > deadline or server.poll() is not None:
+                raise RuntimeError("Prefect server did not start: " + (work / "server.log").read_text()[-2000:])
+            time.sleep(0.5)
+        serve = subprocess.Popen([str(bin_dir / "vendorbrief"), "serve", "--warehouse", str(warehouse), "--out", str(out),
+                                  "--reports-port", str(reports_port), "--litellm-url", "http://127.0.0.1:9/none.json"],
+                                 env=env, stdout=open(work / "serve.log", "w"), stderr=subprocess.STDOUT,
+                                 start_new_session=True)
+        asyncio.run(_wait_for_deployment(api, deadline))
+        yield {"api": api, "reports": f"http://127.0.0.1:{reports_port}", "env": env, "work": work}
+    finally:
+        _stop(serve)
+        _stop(server)
+
+
+async def _wait_for_deployment(api: str, deadline: float) -> None:
+    from prefect.client.orchestration import PrefectClient
+
+    async with PrefectClient(api) as client:
+        while True:
+            try:
+                await client.read_deployment_by_name(DEPLOYMENT)
+                return
+            except Exception:  # noqa: BLE001 - not registered yet
+                if time.time() > deadline:
+                    raise
+                await asyncio.sleep(0.5)
+
+
+async def trigger(api: str, parameters: dict[str, Any], timeout: float = 600) -> dict[str, Any]:
+    """Trigger weekly-briefings with `parameters` and wait for a final state: the run's id, name,
+    state, state message and seconds from the trigger to the start (runner pick-up) and to the end."""
+    from prefect.client.orchestration import PrefectClient
+
+    async with PrefectClient(api) as client:
+        deployment = await client.read_deployment_by_name(DEPLOYMENT)
+        t0 = time.time()
+        run = await client.create_flow_run_from_deployment(deployment.id, parameters=parameters)
+        started = None
+        while True:
+            run = await client.read_flow_run(run.id)
+            if started is None and run.state and (run.state.is_running() or run.state.is_final()):
+                started = time.time()
+            if run.state and run.state.is_final():
+                break
+            if time.time() - t0 > timeout:
+                raise TimeoutError(f"run {run.name} not finished after {timeout} s ({run.state})")
+            await asyncio.sleep(0.2)
+        return {"id": str(run.id), "name": run.name, "state": run.state.type.value, "message": run.state.message,
+                "pickup_s": round(started - t0, 2), "total_s": round(time.time() - t0, 2)}
+
+
+def trigger_to_pdf(api: str, out: Path, sources: Path, as_of: date, vendor: str = "mistral", runs: int = 3) -> dict:
+    """`runs` single-vendor runs, each after removing the vendor's published PDF: seconds from the
+    trigger to Completed with the PDF back in latest/ and in the edition folder (first, second, median)."""
+    measured = []
+    for _ in range(runs):
+        (out / "latest" / f"{vendor}.pdf").unlink(missing_ok=True)
+        result = asyncio.run(trigger(api, {"vendors": [vendor], "as_of": as_of.isoformat(), "formats": ["pdf"],
+                                           "sources_dir": str(sources)}))
+        if result["state"] != "COMPLETED":
+            raise RuntimeError(f"single-vendor run {result['name']}: {result['state']} {result['message']}")
+        for pdf in (out / "latest" / f"{vendor}.pdf", out / "editions" / as_of.isoformat() / f"{vendor}.pdf"):
+            if not pdf.is_file():
+                raise RuntimeError(f"single-vendor run {result['name']} completed without {pdf}")
+        measured.append(result)
+        print(f"  single-vendor trigger to PDF ({vendor}): {result['total_s']:6.2f} s "
+              f"(runner pick-up {result['pickup_s']:.2f} s)", flush=True)
+    totals = [r["total_s"] for r in measured]
+    return {"vendor": vendor, "runs": measured, "first_s": totals[0], "second_s": totals[1] if len(totals) > 1 else None,
+            "median_s": statistics.median(totals), "pickup_median_s": statistics.median(r["pickup_s"] for r in measured)}
+
+
+def bench_single_vendor(work: Path, warehouse: Path, out: Path, sources: Path, as_of: date,
+                        vendor: str = "mistral", runs: int = 3) -> dict:
+    """The figure of `make bench`: on the published `warehouse` and `out` (a run on `sources` as of
+    `as_of`, unchanged since), a server and `serve` started here, `runs` single-vendor runs."""
+    with served(work, warehouse, out) as s:
+        return trigger_to_pdf(s["api"], out, sources, as_of, vendor, runs)
