@@ -57,7 +57,7 @@ def test_parent_flow_runs_the_stages_and_publishes_artifacts(harness, tmp_path):
     summary = state.result()
     assert summary["status"] == "success"
     assert (tmp_path / "out" / "latest" / "mistral.pdf").exists()
-    assert summary["rendered"] == ["landscape", "mistral"]
+    assert summary["rendered"] == ["mistral"]  # a run for some vendors renders only their briefings
     _, _, artifacts = asyncio.run(_runs_and_artifacts(state.state_details.flow_run_id))
     kinds = {a.type for a in artifacts}
     keys = {a.key for a in artifacts}
