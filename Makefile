@@ -9,6 +9,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 
 export UV_PYTHON_DOWNLOADS := never
+# Compiled once at install: where PYTHONDONTWRITEBYTECODE is set, every process would otherwise
+# compile each module it imports (half of Great Expectations' 7 s import here)
+export UV_COMPILE_BYTECODE := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
 .PHONY: install lint run test test-quick faults bench server serve reports clean
@@ -21,6 +24,7 @@ $(UV):
 
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
+	$(BIN)/python -m compileall -q flows tests
 	@touch $@
 
 run: install
@@ -39,8 +43,10 @@ test-quick: install
 faults: install
 	$(BIN)/python -m tests.faults --trials 60
 
+# make bench BENCH_ARGS="--scales 1,10 --scale-only" for a quick scale run (issue 20)
+BENCH_ARGS ?=
 bench: install
-	$(BIN)/python -m flows.bench
+	$(BIN)/python -m flows.bench $(BENCH_ARGS)
 
 # Ports on 127.0.0.1: the Prefect server and UI, and the report server the UI's PDF links open.
 PREFECT_PORT ?= 4200

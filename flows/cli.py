@@ -141,6 +141,24 @@ def run(
     _print_summary(summary)
 
 
+@ingest_app.command("ecb")
+def ingest_ecb(
+    url: Annotated[str | None, typer.Argument(help="URL (or path) of the ECB's eurofxref-hist file; default: currencyconverter's ECB_URL.")] = None,
+    sources: Annotated[Path, typer.Option(help="Folder of curated facts (data/sources layout); the rates go to its ecb/ folder.")] = SOURCES_DIR,
+) -> None:
+    """Refresh the ECB reference rates runs on these sources convert with (<sources>/ecb/eurofxref-hist.zip):
+    a bad file is refused, offline the rates in use stay (a warning)."""
+    from flows.errors import InputError
+    from flows.sources import ecb
+
+    try:
+        _, message = ecb.refresh(url, sources)
+    except InputError as exc:
+        Console(stderr=True).print(f"refused: {str(exc).splitlines()[0]}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    Console().print(message, markup=False, highlight=False)
+
+
 @ingest_app.command("litellm")
 def ingest_litellm(
     source: Annotated[str, typer.Argument(help="Path or http(s) URL of a LiteLLM model_prices_and_context_window JSON (.json or .json.gz).")],
@@ -181,6 +199,7 @@ def _ingest_catalog(warehouse: Path, out: Path, sources: Path, plain: bool, debu
     """A run without briefings that adds one catalog snapshot (RunParams fields in `catalog`)."""
     from flows.run import RunParams
 
+    _debug(debug)  # --debug: the tracebacks in the Prefect log too, not only in the terminal
     try:
         params = RunParams(as_of=max(snapshot_as_of, date.today()), warehouse=warehouse.absolute(), out_dir=out.absolute(),
                            render=False, sources_dir=sources.absolute(), **catalog)
@@ -271,16 +290,19 @@ def serve(
     out: Annotated[Path, typer.Option("--out", help="Output folder (also served by the report server).")] = DEFAULT_OUT_DIR,
     litellm_url: Annotated[str, typer.Option(help="Where daily-prices fetches the LiteLLM cost map: an http(s) URL (a mirror) or a local file (.json or .json.gz).")] =
         "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json",
+    genai_prices_url: Annotated[str | None, typer.Option(help="Where daily-prices fetches the genai-prices data file: an http(s) URL (a mirror) or a local file (.json or .json.gz). Default: genai_prices.update_prices.DEFAULT_UPDATE_URL.")] = None,
     reports_port: Annotated[int, typer.Option(help="Port of the report server (127.0.0.1) the artifacts' PDF links open.")] = REPORTS_PORT,
     poll_seconds: Annotated[float, typer.Option(help="Seconds between two looks for runs to start (Prefect's default: 10).")] = 1.0,
+    spawn_runs: Annotated[bool, typer.Option(help="Start each run in a new process that imports everything (Prefect's own start, slower) instead of forking it from a warm one; restart serve after changing the code either way.")] = False,
     debug: Annotated[bool, typer.Option(help="Keep the tracebacks of expected errors in the runs' logs.")] = False,
 ) -> None:
     """Serve the deployments weekly-briefings and daily-prices (needs `vendorbrief server`), and the
     briefings over HTTP on 127.0.0.1 for the artifacts' links."""
-    from flows.orchestration.deploy import serve_deployments
+    from flows.orchestration.deploy import GENAI_PRICES_URL, serve_deployments
 
     _debug(debug)
-    serve_deployments(warehouse.absolute(), out.absolute(), litellm_url, reports_port, poll_seconds)
+    serve_deployments(warehouse.absolute(), out.absolute(), litellm_url, reports_port, poll_seconds,
+                      genai_prices_url or GENAI_PRICES_URL, spawn_runs)
 
 
 @app.command()

@@ -126,16 +126,17 @@ def today() -> date:
 
 
 @functools.cache
-def ecb_currencies() -> frozenset[str]:
-    """The currencies the ECB still quotes in the currencyconverter package's file: those with a
+def ecb_currencies(sources_dir: Path = SOURCES_DIR) -> frozenset[str]:
+    """The currencies the ECB still quotes in the file runs on `sources_dir` read
+    (flows/sources/ecb.py current_file: a refreshed copy, else currencyconverter's): those with a
     rate in one of its ten newest days (the file lists the newest day first), and the euro. Reads
     those lines only (the whole file takes a second to parse)."""
     import io
     import zipfile
 
-    from currency_converter import CURRENCY_FILE
+    from flows.sources.ecb import current_file
 
-    with zipfile.ZipFile(CURRENCY_FILE) as archive, archive.open(archive.namelist()[0]) as raw:
+    with zipfile.ZipFile(current_file(sources_dir)) as archive, archive.open(archive.namelist()[0]) as raw:
         lines = io.TextIOWrapper(raw, encoding="utf-8")
         header = [c.strip() for c in next(lines).split(",")]
         quoted = {"EUR"}
@@ -144,10 +145,10 @@ def ecb_currencies() -> frozenset[str]:
     return frozenset(quoted)
 
 
-def check_currency(code: str) -> None:
+def check_currency(code: str, sources_dir: Path = SOURCES_DIR) -> None:
     """Refuse a currency the edition cannot be shown in: not an ECB reference currency (ISO 4217
     code, upper case), or one the ECB no longer quotes."""
-    quoted = ecb_currencies()
+    quoted = ecb_currencies(sources_dir)
     if code in quoted:
         return
     from currency_converter import CurrencyConverter
@@ -198,7 +199,7 @@ def check_params(p: RunParams) -> None:
         if p.profile not in profiles:
             raise InputError("parameters", "profile", "profile",
                              f"unknown workload profile {p.profile[:80]!r} (known: {', '.join(profiles)})")
-    check_currency(p.currency)
+    check_currency(p.currency, p.sources_dir)
     if p.warehouse.is_dir():
         raise InputError("parameters", "warehouse", "warehouse", f"{p.warehouse} is a directory, not a warehouse file")
     if p.out_dir.exists() and not p.out_dir.is_dir():

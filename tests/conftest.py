@@ -33,9 +33,12 @@ DATA = Path(__file__).parent / "data"
 FIXTURE_SOURCES = DATA / "sources"
 BUNDLED_AS_OF = date(2026, 11, 29)
 FIXTURE_AS_OF = date(2026, 11, 29)
-# The tests on the bundled data's whole run: with pytest-xdist they go to one worker, which
-# builds that run once.
-BUNDLED = pytest.mark.xdist_group("bundled-run")
+
+
+def BUNDLED(test):  # noqa: N802 - used as a mark
+    """Mark of the tests on the bundled data's whole run: slow (a run on the real data), and with
+    pytest-xdist all on one worker, so that the other never waits for that run to be built."""
+    return pytest.mark.slow(pytest.mark.xdist_group("bundled-run")(test))
 
 
 def pytest_collection_modifyitems(config, items):
@@ -61,23 +64,46 @@ def _digest(root: Path) -> str:
     return h.hexdigest()
 
 
+def _built_once(tmp_path_factory, worker_id: str, name: str, build) -> tuple[Path, dict]:
+    """A whole run built once per test session, whatever the number of pytest-xdist workers: the
+    first worker that needs it builds it under a lock in the session's shared temporary folder
+    (`build(folder)` returns the run's summary), the others wait and read its summary."""
+    import fcntl
+    import json
+
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    tmp = shared / name
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = shared / f"{name}.json"
+        if not done.exists():
+            done.write_text(json.dumps(build(tmp), default=str))
+        return tmp, json.loads(done.read_text())
+
+
 @pytest.fixture(scope="session")
-def fixture_run(tmp_path_factory):
-    """The whole pipeline, as plain functions, on tests/data/sources: the session warehouse.
-    Read-only for the tests; the teardown fails if any test changed a byte of it."""
-    tmp = tmp_path_factory.mktemp("fixture-run")
-    summary = run_pipeline(tmp, formats=("pdf",))
-    assert summary["status"] == "success"
+def fixture_run(tmp_path_factory, worker_id):
+    """The whole pipeline, as plain functions, on tests/data/sources: the session warehouse, built
+    once per session. Read-only for the tests; the teardown fails if any test changed a byte of it."""
+    def build(tmp: Path) -> dict:
+        summary = run_pipeline(tmp, formats=("pdf",))
+        assert summary["status"] == "success"
+        return summary
+
+    tmp, summary = _built_once(tmp_path_factory, worker_id, "fixture-run", build)
     before = _digest(tmp)
     yield {"dir": tmp, "warehouse": tmp / "warehouse.duckdb", "out": tmp / "out", "summary": summary}
     assert _digest(tmp) == before, "a test wrote into the shared session warehouse or its briefings"
 
 
 @pytest.fixture(scope="session")
-def bundled_run(tmp_path_factory) -> dict:
-    """The whole pipeline on the bundled data, as `make run` does it (without Prefect)."""
-    tmp = tmp_path_factory.mktemp("bundled-run")
-    summary = run_pipeline(tmp, sources=ROOT / "data" / "sources", as_of=BUNDLED_AS_OF, formats=("pdf", "html"))
+def bundled_run(tmp_path_factory, worker_id) -> dict:
+    """The whole pipeline on the bundled data, as `make run` does it (without Prefect), built once
+    per session. Read-only for the tests."""
+    def build(tmp: Path) -> dict:
+        return run_pipeline(tmp, sources=ROOT / "data" / "sources", as_of=BUNDLED_AS_OF, formats=("pdf", "html"))
+
+    tmp, summary = _built_once(tmp_path_factory, worker_id, "bundled-run", build)
     return {"dir": tmp, "warehouse": tmp / "warehouse.duckdb", "out": tmp / "out", "summary": summary}
 
 

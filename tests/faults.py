@@ -149,11 +149,15 @@ def campaign(work: Path, trials: int, seed: int = 7, ctx: dict | None = None) ->
     span = ctx["full_run_seconds"]
     results = []
     current = "A"
+    kills = max(trials - trials // 5, 1)
+    k = 0
     for i in range(trials):
         target = "B" if current == "A" else "A"
         finish = (i + 1) % 5 == 0
-        # stratified kill times: every part of the run, from interpreter start to publication
-        kill_after = None if finish else span * (i % 10 + rng.random()) / 10
+        # stratified kill times: the kills spread over the whole run, from interpreter start to
+        # publication, whatever the number of trials
+        kill_after = None if finish else span * (k % kills + rng.random()) / kills
+        k += not finish
         r = trial(work, ctx, target, kill_after)
         results.append(r)
         if not r["killed"] and not r["problems"]:

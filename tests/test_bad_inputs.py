@@ -10,7 +10,6 @@ warehouse and briefings byte-identical.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 
@@ -19,14 +18,13 @@ import pytest
 import typer
 import yaml
 from flows import cli
-from flows.cli import app
 from flows.errors import InputError
 from flows.sources import litellm_catalog
 from flows.sources.facts import load_facts
 from flows.warehouse.load import bundled_snapshots
-from typer.testing import CliRunner
 
 from .conftest import DATA, tree
+from .harness import apply_case, assert_nothing_lost, assert_refused, flat, invoke
 
 BAD = DATA / "bad"
 FACT_CASES = sorted(BAD.glob("facts/*.yaml"))
@@ -36,7 +34,6 @@ LITELLM_ERRORS = [c for c in LITELLM_CASES if c["outcome"] == "error"]
 LITELLM_QUARANTINED = [c for c in LITELLM_CASES if c["outcome"] == "quarantine"]
 # The cases that also run the whole command: a file-level and a cross-record error in two files.
 END_TO_END_FACTS = ["yaml-syntax", "round-before-founding"]
-runner = CliRunner()
 
 
 def test_the_corpus_has_at_least_forty_cases():
@@ -46,67 +43,22 @@ def test_the_corpus_has_at_least_forty_cases():
 
 def _break(sources: Path, case: Path) -> dict:
     """Apply one corpus case to a writable copy of the sources; returns the case's spec."""
-    spec = yaml.safe_load(case.read_text())
-    target = sources / spec["file"]
-    if "content_hex" in spec:
-        target.write_bytes(bytes.fromhex(spec["content_hex"]))
-    elif "content" in spec:
-        target.write_text(spec["content"])
-    elif "append" in spec:
-        target.write_text(target.read_text() + spec["append"])
-    else:
-        old, new = spec["replace"]
-        assert old in target.read_text(), old
-        target.write_text(target.read_text().replace(old, new, 1))
-    return spec
-
-
-def _flat(text: str) -> str:
-    """The text without colour codes, every run of white space one space."""
-    return re.sub(r"\s+", " ", re.sub(r"\x1b\[[0-9;]*m", "", text))
+    return apply_case(yaml.safe_load(case.read_text()), sources)
 
 
 def _assert_message(exc: InputError, pieces: list[str]) -> None:
     """The parser's message names every piece, and the command prints it as one error line with
     exit code 1 and no traceback (what `vendorbrief run` and `ingest` do with it)."""
-    message = _flat(str(exc))
+    message = flat(str(exc))
     for piece in pieces:
         assert piece in message, (piece, message)
     with cli.err.capture() as printed, pytest.raises(typer.Exit) as exit_info:
         cli._fail(exc, debug=False)
     assert exit_info.value.exit_code == 1
-    text = _flat(printed.get())
+    text = flat(printed.get())
     assert text.startswith("error:") and "Traceback" not in text
     for piece in pieces:
         assert piece in text, (piece, text)
-
-
-def _invoke(folder: Path, args: list[str]):
-    """The command with this folder's warehouse, output and sources unless the case sets them."""
-    defaults = {"--warehouse": str(folder / "warehouse.duckdb"), "--out": str(folder / "out")}
-    if args[0] in ("run", "ingest"):
-        defaults["--sources"] = str(folder / "sources")
-    extra = [x for option, value in defaults.items() if option not in args for x in (option, value)]
-    return runner.invoke(app, [*args, *extra, *(["--plain"] if args[0] in ("run", "ingest") else [])])
-
-
-def _assert_refused(result, code: int, pieces: list[str]) -> None:
-    text = _flat(result.output)
-    assert result.exit_code == code, text
-    # An unexpected exception would surface as result.exception (the runner catches it).
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output
-    for piece in pieces:
-        assert piece in text, (piece, text)
-
-
-def _assert_nothing_lost(folder: Path, before: dict[str, bytes]) -> None:
-    after = tree(folder)
-    for path, body in before.items():
-        assert after.get(path) == body, f"{path} changed"
-    # new files may only be the run journal and the lock beside the warehouse: no build file,
-    # no staging folder, no new briefing
-    assert set(after) - set(before) <= {"warehouse.duckdb.runs.jsonl", ".warehouse.duckdb.lock"}
 
 
 # ---- curated facts --------------------------------------------------------------------------
@@ -131,9 +83,9 @@ def test_bad_fact_files(case, sources_copy):
 def test_a_bad_fact_file_stops_the_run_and_keeps_what_was_published(name, published):
     spec = _break(published / "sources", BAD / "facts" / f"{name}.yaml")
     before = tree(published)
-    result = _invoke(published, ["run", "--as-of", "2026-11-29"])
-    _assert_refused(result, 1, ["error:", *spec["expect"]])
-    _assert_nothing_lost(published, before)
+    result = invoke(published, ["run", "--as-of", "2026-11-29"])
+    assert_refused(result, 1, ["error:", *spec["expect"]])
+    assert_nothing_lost(published, before)
     journal = (published / "warehouse.duckdb.runs.jsonl").read_text()
     assert '"status": "failed"' in journal and "InputError" in journal
 
@@ -166,14 +118,15 @@ def test_bad_litellm_entries_are_quarantined(case):
 def test_a_refused_snapshot_stops_the_ingest_and_keeps_what_was_published(published):
     [case] = [c for c in LITELLM_ERRORS if c["file"] == "truncated.json"]
     before = tree(published)
-    result = _invoke(published, ["ingest", "litellm", str(BAD / "litellm" / case["file"]), "--as-of", "2026-11-28"])
-    _assert_refused(result, 1, ["error:", *case["expect"]])
-    _assert_nothing_lost(published, before)
+    result = invoke(published, ["ingest", "litellm", str(BAD / "litellm" / case["file"]), "--as-of", "2026-11-28"])
+    assert_refused(result, 1, ["error:", *case["expect"]])
+    assert_nothing_lost(published, before)
 
 
+@pytest.mark.slow
 def test_a_quarantined_entry_reaches_dq_quarantine_and_the_rest_loads(published):
     [case] = [c for c in LITELLM_QUARANTINED if c["file"] == "price-as-string.json"]
-    result = _invoke(published, ["ingest", "litellm", str(BAD / "litellm" / case["file"]), "--as-of", "2026-11-28"])
+    result = invoke(published, ["ingest", "litellm", str(BAD / "litellm" / case["file"]), "--as-of", "2026-11-28"])
     assert result.exit_code == 0, result.output
     with duckdb.connect(str(published / "warehouse.duckdb"), read_only=True) as con:
         quarantined = con.execute("""select record_key, field, reason from dq_quarantine
@@ -192,6 +145,6 @@ def test_a_quarantined_entry_reaches_dq_quarantine_and_the_rest_loads(published)
 def test_bad_parameters(case, published):
     args = [a.replace("{tmp}", str(published)) for a in case["args"]]
     before = tree(published)
-    result = _invoke(published, args)
-    _assert_refused(result, case["exit"], case["expect"])
-    _assert_nothing_lost(published, before)
+    result = invoke(published, args)
+    assert_refused(result, case["exit"], case["expect"])
+    assert_nothing_lost(published, before)

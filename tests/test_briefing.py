@@ -417,7 +417,7 @@ def test_the_summary_says_where_the_vendor_stands(briefed):
     assert f"Mistral AI, founded 2023-04 in France, lists {count} current models with curated facts, {open_count} of them with open weights" in text
     assert ("Its flagship, Fixture Medium, lists at $1.50 / $7.50 per million input / output tokens: 0.69 (1/1.46) of "
             "GPT-4o's price on the chat workload (blended $3.00 against $4.375²).") in text  # one priced flagship: no rank
-    assert ("Fixture Medium is not rated on the LMArena text leaderboard of 2025-03-10; its best-rated current model, "
+    assert ("Fixture Medium is not on the LMArena text leaderboard of 2025-03-10; its best-rated current model, "
             "Fixture Small, scores 1,290 points (95 % bounds 1,280–1,300), rank 1–2³ of 2 vendors, level within the "
             "bounds with GPT-4o (OpenAI).") in text
     assert "This is its first edition" in text and "Caveats: " in text and "Bottom line." in text
@@ -439,7 +439,7 @@ def test_the_competitive_table_has_a_capability_row_with_bounds(briefed):
     assert (mistral.capability_rank_best, mistral.capability_rank_worst) == (1, 2)
     table = briefed["html"]["mistral"].split("<h2>Competitive landscape</h2>")[1].split("</table>")[0]
     row = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", table.split("Capability (LMArena")[1].split("</tr>")[0]))
-    assert "flagship not rated (leaderboard of 2025-03-10); best rated: Fixture Small, 1,290 (1,280–1,300) · rank 1–2 of 2" in row
+    assert "flagship not on the leaderboard of 2025-03-10; best rated: Fixture Small, 1,290 (1,280–1,300) · rank 1–2 of 2" in row
     assert "1,310 (1,300–1,320) · rank 1–2 of 2" in row
 
 

@@ -262,6 +262,7 @@ def _cli(*args: str):
     return CliRunner().invoke(app, list(args))
 
 
+@pytest.mark.slow
 def test_ingest_litellm_prints_counts_and_a_quarantine_reports_no_retired_model(tmp_path, fixture_run):
     """`vendorbrief ingest litellm` on a copy of the published fixture warehouse: the next day's map
     quarantines gpt-4o (NaN price); the command prints each snapshot's entries by outcome, gpt-4o
@@ -290,6 +291,7 @@ def test_ingest_litellm_prints_counts_and_a_quarantine_reports_no_retired_model(
     assert {"record_key": "gpt-4o", "field": "output_cost_per_token"} in quarantine
 
 
+@pytest.mark.slow
 def test_ingest_commands_on_known_content_and_a_tiny_genai_prices_file(tmp_path, fixture_run):
     """`vendorbrief ingest litellm` with the fixture map's content observed earlier: its periods
     move and the command says so. `vendorbrief ingest genai-prices` with the tiny fixture file:

@@ -202,6 +202,7 @@ models:
 """
 
 
+@pytest.mark.slow
 def test_a_vendor_added_by_its_file_alone_gets_its_briefing(tmp_path):
     """The fixture sources plus one vendor file, nothing else: the run publishes the vendor's
     briefing with its flagship priced from the catalog, and the landscape lists it."""

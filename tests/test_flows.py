@@ -148,28 +148,18 @@ def _failing_server(status: int):
     return server, hits
 
 
-def test_a_failing_catalog_url_is_retried_then_fails_cleanly(harness, tmp_path, no_backoff):
-    server, hits = _failing_server(500)
+@pytest.mark.parametrize(("status", "requests"), [(500, 4), (404, 1)], ids=["500-retried", "404-not-retried"])
+def test_a_failing_catalog_url_is_retried_only_when_a_retry_can_mend_it(harness, tmp_path, no_backoff, status, requests):
+    """A 500 is tried once and retried three times; a 404 is not a failure a retry can mend: one
+    request. Either way the run fails cleanly and writes no warehouse."""
+    server, hits = _failing_server(status)
     try:
         state = vendor_briefings(**_params(tmp_path, litellm_source=f"http://127.0.0.1:{server.server_port}/prices.json",
                                            litellm_as_of=date(2026, 11, 28)), return_state=True)
     finally:
         server.shutdown()
     assert state.is_failed()
-    assert len(hits) == 4  # one try and three retries
-    assert not (tmp_path / "warehouse.duckdb").exists()
-
-
-def test_a_missing_catalog_is_not_retried(harness, tmp_path, no_backoff):
-    """A 404 is not a failure a retry can mend: one request, then the run fails cleanly."""
-    server, hits = _failing_server(404)
-    try:
-        state = vendor_briefings(**_params(tmp_path, litellm_source=f"http://127.0.0.1:{server.server_port}/prices.json",
-                                           litellm_as_of=date(2026, 11, 28)), return_state=True)
-    finally:
-        server.shutdown()
-    assert state.is_failed()
-    assert len(hits) == 1
+    assert len(hits) == requests
     assert not (tmp_path / "warehouse.duckdb").exists()
 
 

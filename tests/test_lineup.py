@@ -33,7 +33,7 @@ CHAT = Profile(input=3, output=1, description="chat")
 STAGING = ("staging/stg_facts__platforms.sql", "staging/stg_facts__models.sql", "staging/stg_facts__model_catalog_refs.sql",
            "staging/stg_facts__vendors.sql", "staging/stg_facts__model_list_prices.sql",
            "staging/stg_genai_prices__match_clauses.sql")
-LINEUP = ("macros/price_periods_on.sql", "marts/prices_current.sql", "marts/lineup_entries.sql",
+LINEUP = ("marts/vendor_platforms.sql", "macros/price_periods_on.sql", "marts/prices_current.sql", "marts/lineup_entries.sql",
           "marts/catalog_lineup.sql", "marts/models.sql", "marts/price_reconciliation.sql")
 COLUMNS = ("source", "provider_id", "model_id", "model_name", "vendor_id", "valid_from", "valid_to",
            "input_usd_per_mtok", "output_usd_per_mtok", "cache_read_usd_per_mtok", "is_deprecated", "mode")

@@ -35,6 +35,7 @@ def _build(tmp: Path, extra: list[tuple[Path, date]], bundled: bool = True) -> d
     shutil.copytree(FIXTURE_SOURCES, sources)
     if not bundled:
         (sources / "litellm" / "snapshots.yaml").write_text("[]\n")
+        (sources / "litellm" / "litellm-s1.json").unlink()  # an unlisted snapshot file is refused
     b = warehouse.start_build(tmp / "w.duckdb", "test-run", date(2026, 11, 29), [])
     try:
         ingest.ingest(b.con, [litellm_catalog.load_path(p, d) for p, d in extra], sources)
@@ -97,6 +98,7 @@ def test_unreadable_snapshots_are_refused(body, problem):
         litellm_catalog.parse(body, D1, "snap.json")
 
 
+@pytest.mark.slow
 def test_ingest_command_adds_history(tmp_path, fixture_run):
     wh = tmp_path / "warehouse.duckdb"
     shutil.copyfile(fixture_run["warehouse"], wh)

@@ -85,6 +85,7 @@ def test_claim_audit(con_fixture):
     assert ratio["current_status"] == "contradicted" and ratio["current_value"] == pytest.approx(0.6)
 
 
+@pytest.mark.slow
 def test_edition_changes_list_price_moves_against_the_previous_run(tmp_path, fixture_run):
     """A second edition after the 2026-06-16 price rise lists it."""
     import duckdb

@@ -16,6 +16,8 @@ from flows.errors import InputError
 from flows.sources import facts, genai_catalog, litellm_catalog
 from genai_prices.types import ModelInfo, ModelPrice, PriceVariant, Provider
 
+from .harness import apply_case
+
 DATA = Path(__file__).parent / "data"
 FIXTURE = DATA / "sources"
 BAD = DATA / "bad"
@@ -58,21 +60,6 @@ def _spec(folder: str, name: str) -> dict:
     return yaml.safe_load((BAD / folder / f"{name}.yaml").read_text())
 
 
-def _apply(spec: dict, sources: Path) -> None:
-    """A corpus case applied to a copy of the fixture sources (as tests/test_bad_inputs.py does)."""
-    target = sources / spec["file"]
-    if "content_hex" in spec:
-        target.write_bytes(bytes.fromhex(spec["content_hex"]))
-    elif "content" in spec:
-        target.write_text(spec["content"])
-    elif "append" in spec:
-        target.write_text(target.read_text() + spec["append"])
-    else:
-        old, new = spec["replace"]
-        assert old in target.read_text(), old
-        target.write_text(target.read_text().replace(old, new, 1))
-
-
 @pytest.fixture
 def sources(tmp_path) -> Path:
     dst = tmp_path / "sources"
@@ -110,7 +97,7 @@ def test_every_kind_has_at_least_three_new_cases():
 def test_refused_fact_cases(name, sources):
     """One line naming the file (and the record and field where there is one), exit 1 via the CLI."""
     spec = _spec("facts", name)
-    _apply(spec, sources)
+    apply_case(spec, sources)
     exc = _refused(sources)
     text = " ".join(_one_line(exc).split())
     for piece in spec["expect"]:
@@ -123,7 +110,7 @@ def test_refused_fact_cases(name, sources):
 def test_byte_order_marks_are_removed(name, sources):
     spec = _spec("facts-accepted", name)
     assert spec["outcome"] == "normalized"
-    _apply(spec, sources)
+    apply_case(spec, sources)
     assert (sources / spec["file"]).read_bytes().startswith(b"\xef\xbb\xbf")
     got, clean = facts.load_facts(sources), facts.load_facts(FIXTURE)
     assert got.sources == clean.sources

@@ -24,10 +24,10 @@ BIN = Path(sys.executable).parent
 
 @pytest.mark.slow
 def test_killed_runs_never_corrupt_what_is_published(tmp_path):
-    report = faults.campaign(tmp_path / "faults", trials=8, seed=11)
+    report = faults.campaign(tmp_path / "faults", trials=5, seed=11)  # 4 kills, one in each quarter of a run
     print(json.dumps(report, indent=1))
     assert report["problems"] == []
-    assert report["faults_injected"] >= 6 and report["faults_survived"] == report["faults_injected"]
+    assert report["faults_injected"] >= 3 and report["faults_survived"] == report["faults_injected"]
     assert report["completed_runs"] == report["completed_runs_ok"] >= 2
 
 
@@ -37,16 +37,17 @@ def _consistent(path: Path) -> str:
 
 @pytest.mark.slow
 def test_readers_during_consecutive_runs(tmp_path, fixture_run):
-    """Three runs (of fact sets B, A, B) on a copy of the session warehouse, with readers."""
+    """Two runs (of fact sets B, A) on a copy of the session warehouse, with readers."""
     import shutil
 
     shutil.copyfile(fixture_run["warehouse"], tmp_path / "warehouse.duckdb")
-    report = faults.readers_during_runs(tmp_path, runs=3, ctx={"sources": faults.fact_sets(tmp_path)})
+    report = faults.readers_during_runs(tmp_path, runs=2, ctx={"sources": faults.fact_sets(tmp_path)})
     assert report["run_failures"] == 0 and report["reader_errors"] == []
     assert report["states_seen"] >= 2 and report["reader_checks"] > 5  # several whole states, never a partial one
     assert report["cli_reader_ok"]
 
 
+@pytest.mark.slow
 def test_two_runs_at_once_one_waits_or_refuses(tmp_path, fixture_run):
     import shutil
     shutil.copyfile(fixture_run["warehouse"], tmp_path / "warehouse.duckdb")

@@ -81,6 +81,7 @@ def test_pdfs_have_page_numbers_and_an_outline(bundled_run):
     assert "Mistral AI" in titles and any(t.startswith("Claim audit") for t in titles)
 
 
+@pytest.mark.slow
 def test_injected_fact_text_is_shown_not_fetched(tmp_path, sources_copy):
     facts = sources_copy / "vendors" / "mistral.yaml"
     payload = " ".join(INJECTIONS).replace('"', "'")
@@ -208,8 +209,13 @@ def test_what_changed_lists_the_own_platform_and_counts_the_rest():
         con.execute("create schema marts; create schema report")
         con.execute("""create table marts.edition_changes (vendor_id varchar, kind varchar, subject varchar,
                        before_value varchar, after_value varchar, change double, platform varchar,
-                       catalog_model_id varchar)""")
-        con.executemany("insert into marts.edition_changes values ('mistral', ?, ?, null, null, null, ?, ?)", rows_in)
+                       catalog_model_id varchar, unit varchar, before_numbers double[], after_numbers double[])""")
+        con.executemany("insert into marts.edition_changes values ('mistral', ?, ?, null, null, null, ?, ?, null, null, null)",
+                        rows_in)
+        # Mistral's own platform is `mistral` in both catalogs (data/sources/vendor_map.yaml `platforms:`)
+        con.execute("""create table marts.vendor_platforms as select * from (values
+                       ('mistral', 'genai-prices', 'mistral'), ('mistral', 'litellm', 'mistral'))
+                       as t(vendor_id, source, provider_id)""")
         for name in ("vendor_changes", "changes_elsewhere"):
             con.execute(statement(SQL_DIR / "report" / f"{name}.sql"))
         own = rows(con, "select * from report.vendor_changes")

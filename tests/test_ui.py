@@ -23,43 +23,13 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from flows.cli import app
 from flows.errors import InputError
-from typer.testing import CliRunner
 
 from .conftest import DATA, FIXTURE_SOURCES, tree
+from .harness import assert_nothing_lost, assert_refused, invoke
 
 PARAM_CASES = yaml.safe_load((DATA / "bad" / "params-ui.yaml").read_text())
 AS_OF = date(2026, 11, 29)
-runner = CliRunner()
-
-
-def _flat(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"\x1b\[[0-9;]*m", "", text))
-
-
-def _invoke(folder: Path, args: list[str], plain: bool = True):
-    """The command with this folder's warehouse, output and sources unless the case sets them."""
-    defaults = {"--warehouse": str(folder / "warehouse.duckdb"), "--out": str(folder / "out"),
-                "--sources": str(folder / "sources")}
-    extra = [x for option, value in defaults.items() if option not in args for x in (option, value)]
-    return runner.invoke(app, [*args, *extra, *(["--plain"] if plain else [])])
-
-
-def _assert_refused(result, code: int, pieces: list[str]) -> None:
-    text = _flat(result.output)
-    assert result.exit_code == code, text
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output
-    for piece in pieces:
-        assert piece in text, (piece, text)
-
-
-def _assert_nothing_lost(folder: Path, before: dict[str, bytes]) -> None:
-    after = tree(folder)
-    for path, body in before.items():
-        assert after.get(path) == body, f"{path} changed"
-    assert set(after) - set(before) <= {"warehouse.duckdb.runs.jsonl", ".warehouse.duckdb.lock"}
 
 
 # ---- parameters refused before any work ------------------------------------------------------
@@ -69,14 +39,14 @@ def _assert_nothing_lost(folder: Path, before: dict[str, bytes]) -> None:
 def test_refused_parameters(case, published):
     args = [a.replace("{tmp}", str(published)) for a in case["args"]]
     before = tree(published)
-    _assert_refused(_invoke(published, args), case["exit"], case["expect"])
-    _assert_nothing_lost(published, before)
+    assert_refused(invoke(published, args), case["exit"], case["expect"])
+    assert_nothing_lost(published, before)
 
 
 def test_a_vendor_file_named_yml_is_named_not_unknown(published):
     shutil.copyfile(published / "sources" / "vendors" / "mistral.yaml", published / "sources" / "vendors" / "acme.yml")
     before = tree(published / "out")
-    _assert_refused(_invoke(published, ["run", "--vendors", "acme"]), 1, ["acme.yml", "vendor files end in .yaml"])
+    assert_refused(invoke(published, ["run", "--vendors", "acme"]), 1, ["acme.yml", "vendor files end in .yaml"])
     assert tree(published / "out") == before
 
 
@@ -93,13 +63,14 @@ def test_any_new_file_in_the_sources_changes_the_facts_fingerprint(tmp_path):
     assert fingerprints(sources)["facts"] == before
 
 
+@pytest.mark.slow
 def test_a_folder_among_the_litellm_snapshots_is_no_traceback(published):
     from flows.run import _bundled_litellm_hash
 
     before = _bundled_litellm_hash(published / "sources")
     (published / "sources" / "litellm" / "old").mkdir()
     assert _bundled_litellm_hash(published / "sources") == before  # files only
-    result = _invoke(published, ["run", "--formats", "pdf", "--as-of", AS_OF.isoformat()])
+    result = invoke(published, ["run", "--formats", "pdf", "--as-of", AS_OF.isoformat()])
     assert result.exit_code in (0, 1) and "Traceback" not in result.output, result.output
 
 
@@ -108,10 +79,11 @@ def test_a_read_only_output_folder_is_refused_in_one_line(published, monkeypatch
     real = os.access
     # root ignores chmod: answer as a read-only mount does, for writes only
     monkeypatch.setattr(os, "access", lambda path, mode, *a, **k: False if mode & os.W_OK else real(path, mode, *a, **k))
-    _assert_refused(_invoke(published, ["run"]), 1, ["warehouse", "(read-only)"])
-    _assert_nothing_lost(published, before)
+    assert_refused(invoke(published, ["run"]), 1, ["warehouse", "(read-only)"])
+    assert_nothing_lost(published, before)
 
 
+@pytest.mark.slow
 def test_a_write_refused_by_the_disk_is_one_line_and_keeps_the_warehouse(published, monkeypatch):
     before = (published / "warehouse.duckdb").read_bytes()
     real = os.replace
@@ -122,8 +94,8 @@ def test_a_write_refused_by_the_disk_is_one_line_and_keeps_the_warehouse(publish
         return real(src, dst, *a, **k)
 
     monkeypatch.setattr(os, "replace", refuse)
-    result = _invoke(published, ["run", "--formats", "pdf", "--as-of", AS_OF.isoformat()])
-    _assert_refused(result, 1, [f"{published / 'warehouse.duckdb'}: cannot write: Permission denied"])
+    result = invoke(published, ["run", "--formats", "pdf", "--as-of", AS_OF.isoformat()])
+    assert_refused(result, 1, [f"{published / 'warehouse.duckdb'}: cannot write: Permission denied"])
     assert (published / "warehouse.duckdb").read_bytes() == before
     assert not list(published.glob(".warehouse.duckdb.build-*"))
 
@@ -171,6 +143,7 @@ def test_flow_dates_are_text_checked_by_the_run():
     assert vendor_briefings.validate_parameters({"as_of": AS_OF})["as_of"] == "2026-11-29"
     # ... a date of the right shape that does not exist reaches the run, which refuses it in one line
     given = vendor_briefings.validate_parameters({"as_of": "2026-13-01"})
+    given.pop("refresh_ecb_rates", None)  # a step before the run (the flow takes it out first)
     with pytest.raises(InputError, match=r"field 'as_of': '2026-13-01' is not a date YYYY-MM-DD"):
         _run_params(**{**_defaults(vendor_briefings), **given})
     p = _run_params(**{**_defaults(vendor_briefings), "vendors": [], "currency": " eur "})
@@ -178,9 +151,14 @@ def test_flow_dates_are_text_checked_by_the_run():
 
 
 def _defaults(flow) -> dict:
+    """The flow's parameter defaults that make up its run's parameters (refresh_ecb_rates is a step
+    before the run, not one of them)."""
     import inspect
 
-    return {name: p.default for name, p in inspect.signature(flow.fn).parameters.items()}
+    from flows.orchestration.pipeline import _run_params
+
+    takes = inspect.signature(_run_params).parameters
+    return {name: p.default for name, p in inspect.signature(flow.fn).parameters.items() if name in takes}
 
 
 # ---- one line per expected error -------------------------------------------------------------
@@ -385,7 +363,7 @@ def test_the_single_vendor_bench_figure(served):
 def test_an_older_edition_leaves_latest_alone(published):
     """latest/ holds the newest edition: a run for an earlier date publishes editions/<date>/ only."""
     latest = tree(published / "out" / "latest")
-    result = _invoke(published, ["run", "--formats", "pdf", "--as-of", "2026-11-01", "--vendors", "mistral"])
+    result = invoke(published, ["run", "--formats", "pdf", "--as-of", "2026-11-01", "--vendors", "mistral"])
     assert result.exit_code == 0, result.output
     assert tree(published / "out" / "latest") == latest
     assert (published / "out" / "editions" / "2026-11-01" / "mistral.pdf").stat().st_size > 10_000

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from .conftest import run_pipeline
 
@@ -39,6 +40,7 @@ def contents(path: Path) -> dict[str, str]:
     return out
 
 
+@pytest.mark.slow
 def test_same_inputs_give_identical_contents_and_byte_identical_pdfs_serial_or_parallel(tmp_path, fixture_run):
     """A second run from scratch, rendering in one process where the session run used two."""
     again = run_pipeline(tmp_path, formats=("pdf",), workers=1)
@@ -84,6 +86,7 @@ print(first, len(counts), checks)
 """
 
 
+@pytest.mark.slow
 def test_full_rerun_under_open_readers_changes_no_data_and_blocks_no_one(tmp_path, fixture_run):
     """A full rerun on the published warehouse while a Python reader and a DuckDB CLI session
     hold it open: the run is not blocked, the readers keep their consistent state, the new state

@@ -76,6 +76,9 @@ def served(work: Path, warehouse: Path, out: Path, timeout: float = 240) -> Iter
                                  start_new_session=True)
         asyncio.run(_wait_for_deployment(api, deadline))
         yield {"api": api, "reports": f"http://127.0.0.1:{reports_port}", "env": env, "work": work}
+        # A run's process sends its last logs for a few seconds after Completed; stopping `serve`
+        # meanwhile would mark that finished run Cancelled ("Runner is shutting down").
+        time.sleep(5)
     finally:
         _stop(serve)
         _stop(server)
@@ -97,13 +100,15 @@ async def _wait_for_deployment(api: str, deadline: float) -> None:
 
 async def trigger(api: str, parameters: dict[str, Any], timeout: float = 600) -> dict[str, Any]:
     """Trigger weekly-briefings with `parameters` and wait for a final state: the run's id, name,
-    state, state message and seconds from the trigger to the start (runner pick-up) and to the end."""
+    state, state message, seconds from the trigger to the start (runner pick-up) and to the end,
+    and where those seconds went (`components`)."""
     from prefect.client.orchestration import PrefectClient
 
     async with PrefectClient(api) as client:
         deployment = await client.read_deployment_by_name(DEPLOYMENT)
         t0 = time.time()
         run = await client.create_flow_run_from_deployment(deployment.id, parameters=parameters)
+        submitted = time.time()
         started = None
         while True:
             run = await client.read_flow_run(run.id)
@@ -114,13 +119,43 @@ async def trigger(api: str, parameters: dict[str, Any], timeout: float = 600) ->
             if time.time() - t0 > timeout:
                 raise TimeoutError(f"run {run.name} not finished after {timeout} s ({run.state})")
             await asyncio.sleep(0.2)
+        ended = time.time()
+        components = {"submit": round(submitted - t0, 2), **await components_of(client, run)}
         return {"id": str(run.id), "name": run.name, "state": run.state.type.value, "message": run.state.message,
-                "pickup_s": round(started - t0, 2), "total_s": round(time.time() - t0, 2)}
+                "pickup_s": round(started - t0, 2), "total_s": round(ended - t0, 2), "components": components}
+
+
+async def components_of(client: Any, run: Any) -> dict[str, float]:
+    """Seconds of a finished run, from the server's timestamps: `pickup` (Scheduled to Pending: the
+    runner's poll), `start` (Pending to Running: the run's process), `before_stages` (Running to
+    the first stage), each stage (its subflow, start to end), `after_stages` (the last stage to
+    Completed: publish, artifacts) and `server_total` (Scheduled to the final state)."""
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterParentFlowRunId
+
+    states = sorted(await client.read_flow_run_states(run.id), key=lambda s: s.timestamp)
+    first = {}
+    for state in states:
+        first.setdefault(state.type.value, state.timestamp)
+    created, final = states[0].timestamp, states[-1].timestamp
+    pending, running = first.get("PENDING", created), first.get("RUNNING", final)
+    out = {"pickup": (pending - created).total_seconds(), "start": (running - pending).total_seconds()}
+    subflows = await client.read_flow_runs(flow_run_filter=FlowRunFilter(
+        parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[run.id])))
+    subflows = sorted((f for f in subflows if f.start_time and f.end_time), key=lambda f: f.start_time)
+    if subflows:
+        out["before_stages"] = (subflows[0].start_time - running).total_seconds()
+        for f in subflows:
+            stage = f.name.split(" ")[0] if not f.name.startswith("validate") else " ".join(f.name.split(" ")[:2])
+            out[stage] = out.get(stage, 0) + (f.end_time - f.start_time).total_seconds()
+        out["after_stages"] = (final - subflows[-1].end_time).total_seconds()
+    out["server_total"] = (final - created).total_seconds()
+    return {k: round(v, 2) for k, v in out.items()}
 
 
 def trigger_to_pdf(api: str, out: Path, sources: Path, as_of: date, vendor: str = "mistral", runs: int = 3) -> dict:
     """`runs` single-vendor runs, each after removing the vendor's published PDF: seconds from the
-    trigger to Completed with the PDF back in latest/ and in the edition folder (first, second, median)."""
+    trigger to Completed with the PDF back in latest/ and in the edition folder (first, second,
+    median), with each run's components (see `components_of`) and the load average."""
     measured = []
     for _ in range(runs):
         (out / "latest" / f"{vendor}.pdf").unlink(missing_ok=True)
@@ -131,9 +166,11 @@ def trigger_to_pdf(api: str, out: Path, sources: Path, as_of: date, vendor: str 
         for pdf in (out / "latest" / f"{vendor}.pdf", out / "editions" / as_of.isoformat() / f"{vendor}.pdf"):
             if not pdf.is_file():
                 raise RuntimeError(f"single-vendor run {result['name']} completed without {pdf}")
+        result["load_average"] = round(os.getloadavg()[0], 1)
         measured.append(result)
+        parts = ", ".join(f"{k} {v:.2f}" for k, v in result["components"].items())
         print(f"  single-vendor trigger to PDF ({vendor}): {result['total_s']:6.2f} s "
-              f"(runner pick-up {result['pickup_s']:.2f} s)", flush=True)
+              f"(load {result['load_average']}; {parts})", flush=True)
     totals = [r["total_s"] for r in measured]
     return {"vendor": vendor, "runs": measured, "first_s": totals[0], "second_s": totals[1] if len(totals) > 1 else None,
             "median_s": statistics.median(totals), "pickup_median_s": statistics.median(r["pickup_s"] for r in measured)}

@@ -5,6 +5,10 @@ the summary and the verdict rules read. Pure functions: frames in, frames out.
 Scores are Arena Score points of the overall category with their 95 % bounds (score_low,
 score_high), from marts.capability_current (the latest leaderboard on or before the as-of date).
 
+The models are the vendor's whole lineup on the as-of date (marts.catalog_lineup: curated and
+catalog-only models its own platforms list), retired ones left out; a catalog-only model is rated
+when the arena-name mapping reaches it (marts.capability_current).
+
 A vendor is compared through its headline model: its flagship (marts.vendor_flagships) when the
 flagship is rated, else its best-rated current model (a flagship newer than the latest leaderboard
 has no score yet). Every rated model is ranked against the other vendors' headline models. Two
@@ -23,10 +27,10 @@ import polars as pl
 from flows.config import Profile
 from flows.metrics.prices import blended
 
-# rating_status of a curated model on the latest leaderboard.
+# rating_status of a lineup model on the latest leaderboard.
 RATED = "rated"
-NEWER = "newer_than_leaderboard"  # released after the leaderboard's date
-ABSENT = "not_on_leaderboard"  # released by then (or undated) but not on it
+NEWER = "newer_than_leaderboard"  # released (else first listed by a catalog) after the leaderboard's date
+ABSENT = "not_on_leaderboard"  # released or listed by then (or undated) but not on it
 NO_BOARD = "no_leaderboard"  # no leaderboard on or before the as-of date
 
 SCHEMA = {
@@ -41,13 +45,16 @@ SCHEMA = {
 METRIC_SCHEMA = {"vendor_id": pl.String, "metric": pl.String, "value": pl.Float64}
 
 
-def rating_status(score: float | None, leaderboard_on, released_on) -> str:
-    """rated, newer_than_leaderboard, not_on_leaderboard or no_leaderboard (see the constants)."""
+def rating_status(score: float | None, leaderboard_on, released_on, first_listed_on=None) -> str:
+    """rated, newer_than_leaderboard, not_on_leaderboard or no_leaderboard (see the constants).
+    The model's age: its release date (curated facts), else the day a catalog first listed it on
+    its vendor's platform (catalog-only models; the catalog history's start bounds it)."""
     if leaderboard_on is None:
         return NO_BOARD
     if score is not None:
         return RATED
-    if released_on is not None and released_on > leaderboard_on:
+    since = released_on if released_on is not None else first_listed_on
+    if since is not None and since > leaderboard_on:
         return NEWER
     return ABSENT
 
@@ -82,26 +89,29 @@ def headlines(rows: list[dict], flagship_ids: set[str]) -> dict[str, str]:
     return out
 
 
-def capability_ranks(current: pl.DataFrame, models: pl.DataFrame, flagship_rows: pl.DataFrame, profile_name: str,
+def capability_ranks(current: pl.DataFrame, lineup: pl.DataFrame, flagship_rows: pl.DataFrame, profile_name: str,
                      profile: Profile) -> pl.DataFrame:
-    """One row per current curated model (retired ones, status `retired` in marts.models, are left
-    out): its score and bounds (marts.capability_current), rating_status, blended price for
+    """One row per model of the vendors' lineups, curated or catalog-only (retired ones, status
+    `retired` in marts.catalog_lineup, are left out): its score and bounds (marts.capability_current), rating_status, blended price for
     `profile`, whether it is its vendor's flagship and headline model, its rank range against the
     other vendors' headline models (rank_field: they and itself), the other vendors' headline
     models whose intervals overlap its own (level_with) and those certainly above it (above), each
     by score, highest first; and whether it lies on its vendor's, the market's and (headline models
     only) the headline models' price-performance frontier.
 
-    current: marts.capability_current; models: marts.models (model_id, prices, status);
-    flagship_rows: marts.vendor_flagships. Ranks and lists are NULL for an unrated model,
-    frontier flags for a model without a score or a price. Sorted by vendor_id then model_id.
+    current: marts.capability_current (released_on, first_listed_on: the model's age);
+    lineup: marts.catalog_lineup (model_id, prices, status; vendor_id when given, the join takes
+    it: model ids are per vendor); flagship_rows:
+    marts.vendor_flagships. Ranks and lists are NULL for an unrated model, frontier flags for a
+    model without a score or a price. Sorted by vendor_id then model_id.
     """
     flagship_ids = set(flagship_rows["flagship_model_id"].drop_nulls().to_list())
-    listed = models.filter(pl.col("status") != "retired") if "status" in models.columns else models
-    prices = listed.select("model_id", blended(profile).alias("blended_usd_per_mtok"))
-    rows = current.join(prices, on="model_id", how="inner").sort("vendor_id", "model_id").to_dicts()
+    listed = lineup.filter(pl.col("status") != "retired") if "status" in lineup.columns else lineup
+    keys = ["vendor_id", "model_id"] if "vendor_id" in listed.columns else ["model_id"]
+    prices = listed.select(*keys, blended(profile).alias("blended_usd_per_mtok"))
+    rows = current.join(prices, on=keys, how="inner").sort("vendor_id", "model_id").to_dicts()
     for r in rows:
-        r["rating_status"] = rating_status(r["score"], r["leaderboard_on"], r["released_on"])
+        r["rating_status"] = rating_status(r["score"], r["leaderboard_on"], r["released_on"], r.get("first_listed_on"))
     heads = headlines(rows, flagship_ids)
     head_rows = sorted((r for r in rows if heads.get(r["vendor_id"]) == r["model_id"]),
                        key=lambda r: (-r["score"], r["model_id"]))
@@ -137,11 +147,11 @@ def capability_ranks(current: pl.DataFrame, models: pl.DataFrame, flagship_rows:
 
 def vendor_metrics(ranks: pl.DataFrame, flagship_rows: pl.DataFrame, vendor_ids: list[str]) -> pl.DataFrame:
     """Per vendor (vendor_id, metric, value), from capability_ranks: rated_model_share (the share of
-    its current curated models with a score), flagship_is_rated (1/0; 0 also for a flagship without
-    curated facts, which the leaderboard mapping cannot rate), headline_is_flagship (1/0), and its
-    headline model's capability_score, capability_rank_best, capability_rank_worst and
-    capability_field (rank range among the vendors' headline models). Vendors without current
-    curated models get none; without a rated model, only the first two or three."""
+    its lineup's models, curated or catalog-only, retired ones left out, with a score),
+    flagship_is_rated (1/0), headline_is_flagship (1/0), and its headline model's capability_score,
+    capability_rank_best, capability_rank_worst and capability_field (rank range among the vendors'
+    headline models). Vendors without a lineup model get none; without a rated model, only the
+    first two or three."""
     flagships = dict(flagship_rows.select("vendor_id", "flagship_model_id").iter_rows())
     rows: list[tuple[str, str, float | None]] = []
     for vid in vendor_ids:

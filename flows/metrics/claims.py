@@ -3,7 +3,8 @@
 relative_error = (stated - computed) / computed. A claim is `confirmed` when its error is
 within the tolerance (per claim, else per metric in quality.yaml), `imprecise` within
 claim_imprecise_factor times the tolerance, `contradicted` beyond, and `unverifiable` when an
-operand is missing. `at_least` / `at_most` claims only count the error in the wrong direction.
+operand is missing; a price claim naming a retired or deprecated model is `not re-checked` on the
+edition date. `at_least` / `at_most` claims only count the error in the wrong direction.
 A price claim that names no price component ("1/5 the cost") is checked against both input and
 output prices; when it holds for one only, it is `imprecise` and the detail says which.
 The audit is computed on the date the claim was made and again on the run's as-of date, with the
@@ -21,6 +22,7 @@ import polars as pl
 
 from flows import formatting
 from flows.config import Config
+from flows.metrics import funding
 from flows.metrics.prices import blended
 
 STATUS_ORDER = ("confirmed", "imprecise", "contradicted", "unverifiable")
@@ -47,18 +49,34 @@ def _price(prices: pl.DataFrame, model_id: str) -> dict | None:
     return rows[0] if rows else None
 
 
+def _known(rounds: pl.DataFrame, vendor_id: str, on: date) -> pl.DataFrame:
+    return rounds.filter((pl.col("vendor_id") == vendor_id) & (pl.col("announced_on") <= on))
+
+
 def _funding_total(rounds: pl.DataFrame, vendor_id: str, on: date) -> tuple[float | None, int]:
-    """The sum of the disclosed amounts of the vendor's rounds announced by `on` (secondary sales
-    excluded; None without any) and how many rounds it misses for want of an amount."""
-    sel = rounds.filter((pl.col("vendor_id") == vendor_id) & (pl.col("announced_on") <= on) & (pl.col("round_name") != "secondary"))
-    disclosed = sel.filter(pl.col("amount_usd").is_not_null())
-    return (None if disclosed.is_empty() else float(disclosed["amount_usd"].sum())), sel.height - disclosed.height
+    """The sum of the disclosed amounts of the vendor's rounds announced by `on` (funding.raised_totals:
+    secondary sales excluded; None without any) and how many rounds it misses for want of an amount."""
+    totals = funding.raised_totals(_known(rounds, vendor_id, on)).to_dicts()
+    if not totals:
+        return None, 0
+    t = totals[0]
+    disclosed = t["round_count"] - t["undisclosed_round_count"]
+    return (float(t["total_raised_usd"]) if disclosed else None), t["undisclosed_round_count"]
 
 
 def _valuation(rounds: pl.DataFrame, vendor_id: str, on: date) -> float | None:
-    sel = rounds.filter((pl.col("vendor_id") == vendor_id) & (pl.col("announced_on") <= on)
-                        & pl.col("post_money_valuation_usd").is_not_null()).sort("announced_on")
-    return None if sel.is_empty() else float(sel["post_money_valuation_usd"][-1])
+    """The vendor's latest post-money valuation announced by `on` (funding.latest_valuations)."""
+    latest = funding.latest_valuations(_known(rounds, vendor_id, on))
+    return None if latest.is_empty() else float(latest["latest_post_money_usd"][0])
+
+
+def _minimums(rounds: pl.DataFrame, vendor_id: str, on: date) -> tuple[bool, bool]:
+    """Whether the vendor's funding sum and latest valuation by `on` rest on a minimum a source
+    gives ("more than"): (some amount is, the latest valuation is)."""
+    known = _known(rounds, vendor_id, on)
+    totals, latest = funding.raised_totals(known), funding.latest_valuations(known)
+    return (bool(totals["has_minimum_amount"][0]) if not totals.is_empty() else False,
+            bool(latest["latest_valuation_is_lower_bound"][0]) if not latest.is_empty() else False)
 
 
 def evaluate(claim: dict, on: date, prices_on: Callable[[date], pl.DataFrame], rounds: pl.DataFrame,
@@ -131,27 +149,82 @@ def evaluate(claim: dict, on: date, prices_on: Callable[[date], pl.DataFrame], r
                 "operands": operands, "detail": f"the claim names no price: {text}; {which}"}
     if metric == "total_funding_usd":
         computed, undisclosed = _funding_total(rounds, claim["subject"], on)
+        minimum = _minimums(rounds, claim["subject"], on)[0]
         operands = {"rounds_total_usd": computed, "on": on.isoformat(), "rounds_complete": complete,
-                    "undisclosed_rounds": undisclosed}
-        detail = "sum of the recorded rounds (secondary sales excluded)"
-        if (not complete or undisclosed) and computed is not None and not (comparison == "at_least" and computed >= stated):
+                    "undisclosed_rounds": undisclosed, "minimum_amounts": minimum}
+        if (not complete or undisclosed or minimum) and computed is not None and not (comparison == "at_least" and computed >= stated):
             # A sum over a partial list of rounds, or one that misses an undisclosed amount, is a
             # lower bound: it can confirm an "at least" claim, never contradict a claim.
-            why = ("the round list is incomplete" if not complete else
-                   f"{undisclosed} round{'s' if undisclosed > 1 else ''} without a disclosed amount")
             return {"computed_value": computed, "relative_error": None, "status": "unverifiable", "operands": operands,
-                    "detail": f"{detail}: {formatting.billions(computed)}, but {why}"}
+                    "detail": money_detail(metric, computed, stated, comparison, operands, "unverifiable")}
     elif metric == "post_money_valuation_usd":
         computed = _valuation(rounds, claim["subject"], on)
-        operands = {"latest_post_money_usd": computed, "on": on.isoformat()}
-        detail = "latest recorded post-money valuation, in USD at the cited rate"
+        minimum = _minimums(rounds, claim["subject"], on)[1]
+        operands = {"latest_post_money_usd": computed, "on": on.isoformat(), "valuation_is_minimum": minimum}
+        if minimum and computed is not None and not (comparison == "at_least" and computed >= stated):
+            # "more than €21 billion": it can confirm an "at least" claim, never contradict one
+            return {"computed_value": computed, "relative_error": None, "status": "unverifiable", "operands": operands,
+                    "detail": money_detail(metric, computed, stated, comparison, operands, "unverifiable")}
     else:  # pragma: no cover - the schema admits no other metric
         raise ValueError(metric)
     status, error = judge(stated, computed, comparison, tol, factor)
-    if computed is not None:
-        detail += (f": {formatting.billions(computed)} against stated {'at least ' if comparison == 'at_least' else ''}"
-                   f"{formatting.billions(stated)}")
-    return {"computed_value": computed, "relative_error": error, "status": status, "operands": operands, "detail": detail}
+    return {"computed_value": computed, "relative_error": error, "status": status, "operands": operands,
+            "detail": money_detail(metric, computed, stated, comparison, operands, status)}
+
+
+MONEY_METRICS = ("total_funding_usd", "post_money_valuation_usd")
+
+
+def money_detail(metric: str, computed: float | None, stated: float | None, comparison: str | None, operands: dict,
+                 status: str, currency: str = "USD", per_usd: float = 1.0) -> str:
+    """How a funding or valuation claim was checked, its amounts in `currency` at `per_usd` units
+    per USD (the record: USD; a briefing: its edition's currency at its cited rate), three decimals
+    in billions: "sum of the recorded rounds (secondary sales excluded): $16.624B against stated
+    $16.000B"; for a sum that is only a lower bound, why."""
+    def money(v: float | None) -> str:
+        return formatting.money(None if v is None else v * per_usd, currency, 3)
+    if metric == "total_funding_usd":
+        detail = "sum of the recorded rounds (secondary sales excluded)"
+        undisclosed = operands.get("undisclosed_rounds") or 0
+        if status == "unverifiable" and computed is not None:
+            why = ("the round list is incomplete" if not operands.get("rounds_complete") else
+                   f"{undisclosed} round{'s' if undisclosed > 1 else ''} without a disclosed amount" if undisclosed
+                   else "an amount is only a minimum a source gives")
+            return f"{detail}: {money(computed)}, but {why}"
+    else:
+        detail = ("latest recorded post-money valuation, in USD at the cited rate" if currency == "USD" else
+                  f"latest recorded post-money valuation, in {currency} at the edition's cited rate")
+        if status == "unverifiable" and computed is not None and operands.get("valuation_is_minimum"):
+            return f"{detail}: more than {money(computed)}, a minimum a source gives"
+    if computed is None:
+        return detail
+    return f"{detail}: {money(computed)} against stated {'at least ' if comparison == 'at_least' else ''}{money(stated)}"
+
+
+def describe(row: dict, currency: str = "USD", per_usd: float = 1.0) -> str | None:
+    """The detail of an audited claim (a row of report.vendor_claims, with its operands as JSON) as
+    an edition prints it: the amounts of a funding or valuation claim in its currency at its rate;
+    other claims as recorded."""
+    if row["metric"] not in MONEY_METRICS or currency == "USD":
+        return row["detail"]
+    operands = json.loads(row.get("operands") or "{}")
+    return money_detail(row["metric"], row["computed_value"], row["stated_value"], row.get("comparison"), operands,
+                        row["status"], currency, per_usd)
+
+
+def not_rechecked(claim: dict, retired: dict[str, dict]) -> dict | None:
+    """The re-check on the edition date of a price claim that names a retired or deprecated model
+    (`retired`: model_id -> {status, status_note} of marts.catalog_lineup): left out, saying why
+    ("not re-checked: mistral-large-2402 retired (unlisted since 2025-06-30)"); None otherwise."""
+    if claim["metric"] not in ("price_ratio", "switch_saving"):
+        return None
+    for model in (claim["subject"], claim["reference"]):
+        if model in retired:
+            r = retired[model]
+            note = f" ({r['status_note']})" if r.get("status_note") else ""
+            return {"computed_value": None, "relative_error": None, "status": "not re-checked", "operands": {},
+                    "detail": f"not re-checked: {model} {r['status']}{note}"}
+    return None
 
 
 def capability_gap(claim: dict, on: date, capability_on: Callable[[date], pl.DataFrame] | None, config: Config) -> dict:
@@ -199,16 +272,20 @@ def capability_gap(claim: dict, on: date, capability_on: Callable[[date], pl.Dat
 
 def audit(claims: pl.DataFrame, as_of: date, prices_on: Callable[[date], pl.DataFrame], rounds: pl.DataFrame,
           config: Config, complete_vendors: set[str] | frozenset[str] = frozenset(),
-          profile: str | None = None, capability_on: Callable[[date], pl.DataFrame] | None = None) -> pl.DataFrame:
+          profile: str | None = None, capability_on: Callable[[date], pl.DataFrame] | None = None,
+          retired: dict[str, dict] | None = None) -> pl.DataFrame:
     """The claims made by `as_of`, each judged on its own date and on `as_of` (see evaluate; prices_on
     and capability_on must answer for every claim date and for as_of). Funding sums are only conclusive for vendors
-    in `complete_vendors` (their round list is complete). Returns one row per claim with the
+    in `complete_vendors` (their round list is complete). A price claim naming a model in `retired`
+    (model_id -> status, status_note: retired or deprecated on the edition date) is not re-checked on
+    `as_of` (current_status "not re-checked", `not_rechecked`). Returns one row per claim with the
     columns of sql/marts/claim_audit.sql; operands as JSON text."""
     rows = []
     for claim in claims.filter(pl.col("source_as_of") <= as_of).sort("vendor_id", "claim_id").to_dicts():
         complete = claim["subject"] in complete_vendors
         then = evaluate(claim, claim["source_as_of"], prices_on, rounds, config, complete, profile, capability_on)
-        now = evaluate(claim, as_of, prices_on, rounds, config, complete, profile, capability_on)
+        now = (not_rechecked(claim, retired or {})
+               or evaluate(claim, as_of, prices_on, rounds, config, complete, profile, capability_on))
         rows.append({
             "as_of": as_of, "claim_id": claim["claim_id"], "vendor_id": claim["vendor_id"], "claim_text": claim["claim_text"],
             "metric": claim["metric"], "price_component": claim["price_component"], "comparison": claim["comparison"],

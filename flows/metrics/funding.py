@@ -49,11 +49,47 @@ def valuation_steps(rounds: pl.DataFrame) -> pl.DataFrame:
              "previous_round_id", "previous_post_money_usd", "step_up_multiple", "is_down_round")
 
 
+def raised_totals(rounds: pl.DataFrame) -> pl.DataFrame:
+    """Per vendor, over the given rounds (secondary sales excluded): total_raised_usd (the disclosed
+    amounts), its equity, debt and conditional parts, round_count, undisclosed_round_count and
+    converted_part_usd. The one sum of the product: vendor_funding and the claim audit use it."""
+    return rounds.group_by("vendor_id").agg(
+        pl.col("amount_usd").filter(RAISING).sum().alias("total_raised_usd"),
+        pl.col("equity_usd").filter(RAISING).sum().alias("equity_raised_usd"),
+        pl.col("debt_usd").filter(RAISING).sum().alias("debt_raised_usd"),
+        pl.col("conditional_usd").filter(RAISING).sum().alias("conditional_raised_usd"),
+        pl.col("round_id").filter(RAISING).len().alias("round_count"),
+        pl.col("round_id").filter(RAISING & UNDISCLOSED).len().alias("undisclosed_round_count"),
+        pl.col("amount_usd").filter(RAISING & (pl.col("amount_usd_basis") == "converted")).sum().alias("converted_part_usd"),
+        (RAISING & _minimum(rounds, "amount_is_lower_bound")).any().alias("has_minimum_amount"),
+    )
+
+
+def _minimum(rounds: pl.DataFrame, column: str) -> pl.Expr:
+    """Whether a round's amount or valuation is a minimum a source gives ("more than"); false when
+    the frame does not say."""
+    return pl.col(column).fill_null(False) if column in rounds.columns else pl.lit(False)
+
+
+def latest_valuations(rounds: pl.DataFrame) -> pl.DataFrame:
+    """Per vendor, the latest post-money valuation among the given rounds: latest by announcement
+    date, a same-day tie going to the greatest round id (latest_post_money_usd, latest_valuation_on,
+    latest_valuation_round_id). The one choice of the product: vendor_funding and the claim audit use it."""
+    return (rounds.filter(pl.col("post_money_valuation_usd").is_not_null())
+            .sort("vendor_id", "announced_on", "round_id").group_by("vendor_id", maintain_order=True).last()
+            .select("vendor_id", pl.col("post_money_valuation_usd").alias("latest_post_money_usd"),
+                    pl.col("announced_on").alias("latest_valuation_on"),
+                    pl.col("round_id").alias("latest_valuation_round_id"),
+                    _minimum(rounds, "valuation_is_lower_bound").alias("latest_valuation_is_lower_bound")))
+
+
 def vendor_funding(vendors: pl.DataFrame, rounds: pl.DataFrame, revenue: pl.DataFrame) -> pl.DataFrame:
     """One row per vendor:
     total_raised_usd = sum of amount_usd over rounds other than secondary sales, = equity_raised_usd
     + debt_raised_usd + conditional_raised_usd (the parts of the rounds); a lower bound
-    (total_is_lower_bound) unless funding_rounds_complete and every amount is disclosed;
+    (total_is_lower_bound) unless funding_rounds_complete and every amount is disclosed and none
+    is a minimum a source gives ("exceeding $250 million": amount_is_lower_bound);
+    latest_valuation_is_lower_bound: the latest valuation is such a minimum ("more than €21 billion");
     undisclosed_round_count = rounds (not secondary) without an amount;
     rounds_total_at_report_usd = the money of the kinds the reported total covers (all, equity and
     debt, or equity) over rounds announced by the reported total's date;
@@ -63,20 +99,8 @@ def vendor_funding(vendors: pl.DataFrame, rounds: pl.DataFrame, revenue: pl.Data
     revenue_multiple_low/high = the post-money valuation known on the latest revenue estimate's
     date / that estimate's high / low end (as in revenue_multiples).
     """
-    totals = rounds.group_by("vendor_id").agg(
-        pl.col("amount_usd").filter(RAISING).sum().alias("total_raised_usd"),
-        pl.col("equity_usd").filter(RAISING).sum().alias("equity_raised_usd"),
-        pl.col("debt_usd").filter(RAISING).sum().alias("debt_raised_usd"),
-        pl.col("conditional_usd").filter(RAISING).sum().alias("conditional_raised_usd"),
-        pl.col("round_id").filter(RAISING).len().alias("round_count"),
-        pl.col("round_id").filter(RAISING & UNDISCLOSED).len().alias("undisclosed_round_count"),
-        pl.col("amount_usd").filter(RAISING & (pl.col("amount_usd_basis") == "converted")).sum().alias("converted_part_usd"),
-    )
-    latest = (rounds.filter(pl.col("post_money_valuation_usd").is_not_null())
-              .sort("vendor_id", "announced_on", "round_id").group_by("vendor_id", maintain_order=True).last()
-              .select("vendor_id", pl.col("post_money_valuation_usd").alias("latest_post_money_usd"),
-                      pl.col("announced_on").alias("latest_valuation_on"),
-                      pl.col("round_id").alias("latest_valuation_round_id")))
+    totals = raised_totals(rounds)
+    latest = latest_valuations(rounds)
     unicorn = (rounds.filter(pl.col("post_money_valuation_usd") >= 1e9).sort("vendor_id", "announced_on")
                .group_by("vendor_id", maintain_order=True).first()
                .select("vendor_id", pl.col("announced_on").alias("unicorn_on"),
@@ -86,7 +110,8 @@ def vendor_funding(vendors: pl.DataFrame, rounds: pl.DataFrame, revenue: pl.Data
         rounds.join(reported.filter(pl.col("reported_total_covers").fill_null("all") == covers), on="vendor_id")
         .filter(RAISING & (pl.col("announced_on") <= pl.col("reported_total_on")))
         .group_by("vendor_id").agg(covered_usd(covers).sum().alias("rounds_total_at_report_usd"),
-                                   UNDISCLOSED.any().alias("rounds_total_at_report_is_lower_bound"))
+                                   (UNDISCLOSED | _minimum(rounds, "amount_is_lower_bound")).any()
+                                   .alias("rounds_total_at_report_is_lower_bound"))
         for covers in COVERS])
     out = (vendors.select("vendor_id", "founded_on", "headcount", "funding_rounds_complete", "reported_total_usd",
                           "reported_total_covers", "reported_total_on", "reported_total_source_id")
@@ -99,8 +124,8 @@ def vendor_funding(vendors: pl.DataFrame, rounds: pl.DataFrame, revenue: pl.Data
     return out.with_columns(
         pl.col("round_count").fill_null(0),
         pl.col("undisclosed_round_count").fill_null(0),
-        (~pl.col("funding_rounds_complete").fill_null(False) | (pl.col("undisclosed_round_count").fill_null(0) > 0))
-        .alias("total_is_lower_bound"),
+        (~pl.col("funding_rounds_complete").fill_null(False) | (pl.col("undisclosed_round_count").fill_null(0) > 0)
+         | pl.col("has_minimum_amount").fill_null(False)).alias("total_is_lower_bound"),
         (pl.col("rounds_total_at_report_is_lower_bound").fill_null(False)
          | ~pl.col("funding_rounds_complete").fill_null(False)).alias("rounds_total_at_report_is_lower_bound"),
         (pl.col("reported_total_usd") - pl.col("rounds_total_at_report_usd")).alias("difference_usd"),
@@ -108,7 +133,7 @@ def vendor_funding(vendors: pl.DataFrame, rounds: pl.DataFrame, revenue: pl.Data
          / pl.col("rounds_total_at_report_usd")).alias("relative_difference"),
         (pl.col("unicorn_on") - pl.col("founded_on")).dt.total_days().alias("days_to_unicorn"),
         (pl.col("total_raised_usd") / pl.col("headcount")).alias("raised_per_employee_usd"),
-    )
+    ).drop("has_minimum_amount")
 
 
 def revenue_multiples(valuations: pl.DataFrame, revenue: pl.DataFrame) -> pl.DataFrame:

@@ -56,6 +56,7 @@ class MetricInputs:
     model_prices: curated model prices on as_of and on every claim's date (marts.model_prices_on);
     baseline: per vendor, the previous edition it compares with (see choose_baselines);
     previous: those editions' records, by run_id;
+    platforms: marts.vendor_platforms (each vendor's own platforms: source, provider_id, vendor_id);
     capability: marts.capability_current (each curated model's Arena Score on as_of);
     capability_on: curated models' Arena Scores on as_of and on every claim's date (marts.capability_on).
     """
@@ -72,6 +73,7 @@ class MetricInputs:
     model_prices: dict[date, pl.DataFrame]
     baseline: pl.DataFrame
     previous: dict[str, PreviousEdition]
+    platforms: pl.DataFrame
     capability: pl.DataFrame | None = None
     capability_on: dict[date, pl.DataFrame] | None = None
     # marts.catalog_lineup: every lineup model of the edition date (curated or not, with its status
@@ -133,6 +135,7 @@ def read(con: duckdb.DuckDBPyConnection, run_id: str, as_of: date) -> MetricInpu
                       for day in sorted(claim_dates | {as_of})},
         baseline=baseline,
         previous=_previous_editions(con, previous_ids),
+        platforms=_table(con, "marts.vendor_platforms"),
         capability=_table(con, "marts.capability_current"),
         capability_on={day: read_file(con, "reads/capability_on.sql", {"day": day})
                        for day in sorted(claim_dates | {as_of})},
@@ -232,18 +235,25 @@ def compute(inputs: MetricInputs, config: Config, profile: str | None = None) ->
     def prices_on(day: date) -> pl.DataFrame:
         return on_edition if day == as_of else inputs.model_prices[day]
 
+    retired = {r["model_id"]: r for r in lineup_models.filter(pl.col("status").is_in(["retired", "deprecated"]))
+               .select("model_id", "status", "status_note").to_dicts()}
     audit = claims.audit(inputs.claims, as_of, prices_on, inputs.rounds, config, complete, profile,
-                         (inputs.capability_on or {}).get)
+                         (inputs.capability_on or {}).get, retired)
 
     flagship_rows = flagships.vendor_flagships(sorted(vendors["vendor_id"]), lineup_models, brief.reference_models,
                                                comparable_ids)
+    # Catalog models on their maker's own platforms (marts.vendor_platforms) and their price moves.
+    own_current = own_platform(inputs.current_prices, inputs.platforms)
+    own_moves = moves.join(own_current.select("source", "provider_id", "model_id", "vendor_id"),
+                           on=["source", "provider_id", "model_id"], how="inner")
     vendor_metrics = _vendor_metrics(vendors, lineup_models, flagship_rows, comparisons, funding_rows, lineup_rows,
-                                     moves, profile)
+                                     own_moves, profile)
     # Capability ranks and the figures of the summary and the verdict (flows/metrics/capability.py,
     # standing.py): appended to vendor_metrics.
     vendor_ids = sorted(vendors["vendor_id"])
     capability_rows = capability.capability_ranks(
-        inputs.capability if inputs.capability is not None else _no_capability(models), models, flagship_rows,
+        inputs.capability if inputs.capability is not None else _no_capability(lineup_models), lineup_models,
+        flagship_rows,
         profile, config.profiles[profile])
     vendor_metrics = pl.concat([
         vendor_metrics, capability.vendor_metrics(capability_rows, flagship_rows, vendor_ids),
@@ -266,7 +276,7 @@ def compute(inputs: MetricInputs, config: Config, profile: str | None = None) ->
         vendor_flagships=flagship_rows,
         edition_changes=edition,
         edition_baseline=inputs.baseline,
-        catalog_price_changes=_catalog_moves(moves, inputs.current_prices, as_of),
+        catalog_price_changes=_catalog_moves(moves, own_current, as_of),
     )
 
 
@@ -315,11 +325,20 @@ def _changes(inputs: MetricInputs, vendor_metrics: pl.DataFrame, threshold: floa
     return frames
 
 
-def _catalog_moves(moves: pl.DataFrame, current: pl.DataFrame, as_of: date) -> pl.DataFrame:
+def own_platform(frame: pl.DataFrame, platforms: pl.DataFrame) -> pl.DataFrame:
+    """The rows of `frame` (source, provider_id, vendor_id, ...) on their vendor's own platform
+    (marts.vendor_platforms; provider ids compared lower-cased)."""
+    keys = platforms.select("source", "provider_id", "vendor_id").unique()
+    return (frame.with_columns(pl.col("provider_id").str.to_lowercase().alias("_provider"))
+            .join(keys.rename({"provider_id": "_provider"}), on=["source", "_provider", "vendor_id"], how="semi")
+            .drop("_provider"))
+
+
+def _catalog_moves(moves: pl.DataFrame, own_current: pl.DataFrame, as_of: date) -> pl.DataFrame:
     """Price moves over 90 and 365 days of every catalog model a curated vendor makes and sells on
-    its own platform (genai-prices), aliases left out, for the landscape's biggest moves."""
-    own = current.filter((pl.col("source") == "genai-prices") & (pl.col("provider_id") == pl.col("vendor_id"))
-                         & ~prices.is_alias())
+    its own platform (`own_current`: marts.prices_current rows on it; genai-prices), aliases left
+    out, for the landscape's biggest moves."""
+    own = own_current.filter((pl.col("source") == "genai-prices") & ~prices.is_alias())
     return (moves.join(own.select("source", "provider_id", "model_id", "vendor_id", "model_name"),
                        on=["source", "provider_id", "model_id"], how="inner")
             .filter(pl.any_horizontal(pl.col("^(input|output)_change_(90|365)d$").fill_null(0) != 0))
@@ -332,7 +351,7 @@ def revenue_latest(vendors: pl.DataFrame) -> pl.DataFrame:
 
 
 def _vendor_metrics(vendors: pl.DataFrame, models: pl.DataFrame, flagship_rows: pl.DataFrame, comparisons: pl.DataFrame,
-                    funding_rows: pl.DataFrame, lineup_rows: pl.DataFrame, moves: pl.DataFrame, profile: str) -> pl.DataFrame:
+                    funding_rows: pl.DataFrame, lineup_rows: pl.DataFrame, own_moves: pl.DataFrame, profile: str) -> pl.DataFrame:
     """One long table of per-vendor numbers (metric, value): the verdict rules and the
     edition-change thresholds read it. The flagship's ratios are those of `profile`."""
     rows = []
@@ -358,12 +377,12 @@ def _vendor_metrics(vendors: pl.DataFrame, models: pl.DataFrame, flagship_rows: 
         for k in ("total_raised_usd", "latest_post_money_usd", "days_to_unicorn", "revenue_multiple_low",
                   "revenue_multiple_high", "raised_per_employee_usd"):
             rows.append((r["vendor_id"], k, r[k]))
-    # List-price moves on the vendor's own platform in genai-prices (one catalog, no double count).
-    own = moves.filter((pl.col("source") == "genai-prices") & pl.col("provider_id").is_in(vendors["vendor_id"].to_list())
-                       & ~prices.is_alias())
+    # List-price moves on the vendor's own platforms in genai-prices (one catalog, no double count);
+    # own_moves: the price moves of the models on their maker's own platforms, with vendor_id.
+    own = own_moves.filter((pl.col("source") == "genai-prices") & ~prices.is_alias())
     window = max(prices.WINDOWS)
     for vid in vendors["vendor_id"]:
-        sel = own.filter(pl.col("provider_id") == vid)
+        sel = own.filter(pl.col("vendor_id") == vid)
         rows += [(vid, f"price_cuts_{window}d", float(sel[f"price_cuts_{window}d"].sum()) if not sel.is_empty() else 0.0),
                  (vid, f"price_increases_{window}d", float(sel[f"price_increases_{window}d"].sum()) if not sel.is_empty() else 0.0)]
     frame = pl.DataFrame(rows, schema={"vendor_id": pl.String, "metric": pl.String, "value": pl.Float64}, orient="row")

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from flows.orchestration.ingest import GENAI_PRICES_URL
 from flows.settings import PREFECT_HOME, ROOT
 
 DEFAULT_API_URL = "http://127.0.0.1:{port}/api"
@@ -53,7 +54,7 @@ def start_server(port: int = 4200) -> int:
             return proc.wait()
 
 
-def descriptions(litellm_url: str) -> dict[str, str]:
+def descriptions(litellm_url: str, genai_prices_url: str = GENAI_PRICES_URL) -> dict[str, str]:
     """The deployments' descriptions (markdown, shown in the UI): schedule with its timezone, what
     a run does, and where to look."""
     common = ("\n\nTimes are Europe/Paris wall-clock time, summer and winter; the UI lists upcoming runs in your "
@@ -63,19 +64,23 @@ def descriptions(litellm_url: str) -> dict[str, str]:
         "weekly-briefings": (
             f"**Schedule: every Monday at 06:00 {TIMEZONE}** (cron `{WEEKLY_CRON}`, timezone {TIMEZONE}).\n\n"
             "The whole pipeline: ingest, validate, metrics, then every vendor's briefing and the landscape, "
-            "published as edition `editions/<date>/` and in `latest/`. Stages whose inputs did not change are "
+            "published as edition `editions/<date>/` and in `latest/`. It first refreshes the ECB reference rates "
+            "when online (offline: a warning, the bundled rates stay). Stages whose inputs did not change are "
             "skipped; a custom run for one vendor takes seconds." + common),
         "daily-prices": (
             f"**Schedule: every day at 05:00 {TIMEZONE}** (cron `{DAILY_CRON}`, timezone {TIMEZONE}).\n\n"
-            f"Fetches the LiteLLM cost map from `{litellm_url}` (three retries), validates it, and re-renders only "
-            "the briefings whose data changed. Offline, the run fails with one message and the warehouse keeps "
-            "its previous snapshots; to use a local copy or a mirror, start `vendorbrief serve --litellm-url "
-            "PATH_OR_URL` or set `litellm_source` in a custom run." + common),
+            f"Fetches both price catalogs, the LiteLLM cost map from `{litellm_url}` and the genai-prices data "
+            f"file from `{genai_prices_url}` (three retries each), validates them, and re-renders only the "
+            "briefings whose data changed. Offline, the run fails with one message naming the catalog it could "
+            "not fetch and the warehouse keeps its previous snapshots; to use a local copy or a mirror, start "
+            "`vendorbrief serve --litellm-url PATH_OR_URL --genai-prices-url PATH_OR_URL` or set `litellm_source` "
+            "and `genai_prices_source` in a custom run." + common),
     }
 
 
-def deployments(warehouse: Path, out_dir: Path, litellm_url: str) -> list:
-    """The deployments weekly-briefings and daily-prices of the vendor-briefings flow."""
+def deployments(warehouse: Path, out_dir: Path, litellm_url: str, genai_prices_url: str = GENAI_PRICES_URL) -> list:
+    """The deployments weekly-briefings and daily-prices of the vendor-briefings flow; daily-prices
+    fetches both catalogs (`litellm_source`, `genai_prices_source`), dated by the edition date."""
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
     from prefect.schedules import Cron
 
@@ -84,12 +89,12 @@ def deployments(warehouse: Path, out_dir: Path, litellm_url: str) -> list:
     # One run at a time per deployment; a run triggered while another runs waits its turn.
     limit = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE)
     common = {"warehouse": str(warehouse), "out_dir": str(out_dir), "lock_wait_seconds": LOCK_WAIT_SECONDS}
-    text = descriptions(litellm_url)
+    text = descriptions(litellm_url, genai_prices_url)
     weekly = vendor_briefings.to_deployment(
         name="weekly-briefings",
         schedules=[Cron(WEEKLY_CRON, timezone=TIMEZONE, slug="mondays-0600-europe-paris")],
         concurrency_limit=limit,
-        parameters=common,
+        parameters={**common, "refresh_ecb_rates": True},
         description=text["weekly-briefings"],
         tags=["vendorbrief", "weekly"],
     )
@@ -97,7 +102,8 @@ def deployments(warehouse: Path, out_dir: Path, litellm_url: str) -> list:
         name="daily-prices",
         schedules=[Cron(DAILY_CRON, timezone=TIMEZONE, slug="daily-0500-europe-paris")],
         concurrency_limit=limit,
-        parameters={**common, "litellm_source": litellm_url, "litellm_as_of_today": True, "changed_only": True},
+        parameters={**common, "litellm_source": litellm_url, "genai_prices_source": genai_prices_url,
+                    "litellm_as_of_today": True, "changed_only": True},
         description=text["daily-prices"],
         tags=["vendorbrief", "daily"],
     )
@@ -105,12 +111,12 @@ def deployments(warehouse: Path, out_dir: Path, litellm_url: str) -> list:
 
 
 def serve_deployments(warehouse: Path, out_dir: Path, litellm_url: str, reports_port: int | None = None,
-                      poll_seconds: float = POLL_SECONDS) -> None:
+                      poll_seconds: float = POLL_SECONDS, genai_prices_url: str = GENAI_PRICES_URL,
+                      spawn_runs: bool = False) -> None:
     """Serve the deployments until SIGTERM (a run waits for the one before it), with the report
     server for `out_dir` on 127.0.0.1:`reports_port` (None: the default port) that the runs'
-    artifacts link to."""
-    from prefect import serve
-
+    artifacts link to. spawn_runs: start each run in a new process (Prefect's own start) instead
+    of forking it from a warm process."""
     from flows.report import server
 
     port = server.DEFAULT_PORT if reports_port is None else reports_port
@@ -122,4 +128,9 @@ def serve_deployments(warehouse: Path, out_dir: Path, litellm_url: str, reports_
         os.environ[server.URL_ENV], os.environ[server.ROOT_ENV] = server.base_url(port), str(out_dir.resolve())
         print(f"report server not started on 127.0.0.1:{port} ({exc.strerror}): the runs' links expect "
               f"`vendorbrief reports --out {out_dir} --port {port}` there")
-    serve(*deployments(warehouse, out_dir, litellm_url), query_seconds=poll_seconds)
+    from flows.orchestration.pipeline import vendor_briefings
+    from flows.orchestration.warm import serve_warm
+
+    # Each run forks from a process that imported the pipeline already (issue 17: seconds, not a minute).
+    serve_warm(deployments(warehouse, out_dir, litellm_url, genai_prices_url), vendor_briefings, poll_seconds,
+               spawn_runs)

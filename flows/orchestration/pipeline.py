@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_type_hints
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
@@ -58,13 +58,8 @@ class PrefectRunner:
     def render(self, build_path: str, out_dir: str, run_id: str, params: dict) -> dict:
         """See StageRunner; with a Dask address, briefings render on that cluster."""
         as_of = date.fromisoformat(params["as_of"])
-        if not self.dask_address:
-            return render_flow.render(build_path, out_dir, as_of, params)
-        from prefect_dask import DaskTaskRunner
-
         # "local" starts a throw-away local cluster; anything else is an existing scheduler's address.
-        runner = DaskTaskRunner() if self.dask_address == "local" else DaskTaskRunner(address=self.dask_address)
-        return render_flow.render.with_options(task_runner=runner)(build_path, out_dir, as_of, params, use_dask=True)
+        return render_flow.render(build_path, out_dir, as_of, params, self.dask_address)
 
 
 def _iso_date(value: Any) -> Any:
@@ -134,6 +129,7 @@ def vendor_briefings(
     dask_address: Text = "",
     lock_wait_seconds: float = 0,
     sources_dir: str = str(SOURCES_DIR),
+    refresh_ecb_rates: bool = False,
 ) -> dict:
     """Build, validate and publish the warehouse, then the briefings (PDF links under Artifacts).
 
@@ -167,17 +163,25 @@ def vendor_briefings(
             unless litellm_as_of_today. Empty: none.
         litellm_as_of_today: Give the catalogs this run fetches (litellm_source,
             genai_prices_source) the edition date as their as-of date, as daily-prices does.
-        genai_prices_source: A genai-prices data file to add first: an http(s) URL or a path on the
-            serving machine. Empty: the installed genai-prices package only.
-        genai_prices_as_of: Date the genai-prices data file describes, YYYY-MM-DD. Empty: none.
+        genai_prices_source: A genai-prices data file to add first (the format genai-prices
+            publishes between releases): an http(s) URL or a path on the serving machine, e.g. a local
+            copy or a mirror. daily-prices: genai_prices.update_prices.DEFAULT_UPDATE_URL. Empty: the
+            installed genai-prices package only.
+        genai_prices_as_of: Date the genai-prices data file describes, YYYY-MM-DD; needed with
+            genai_prices_source unless litellm_as_of_today. Empty: none.
         dask_address: Render on this Dask scheduler (tcp://host:8786), or "local" for a throw-away
             local cluster. Empty: a process pool on this machine.
         lock_wait_seconds: Seconds to wait for another run writing the same warehouse before
             failing. 0: fail at once.
         sources_dir: Folder of the curated facts (data/sources layout), on the serving machine.
+        refresh_ecb_rates: First download the ECB's reference rates (currencyconverter's ECB_URL)
+            into <sources_dir>/ecb/, as `vendorbrief ingest ecb` does (weekly-briefings does). Offline or a bad
+            file: a warning, and the rates in use stay.
     """
     given = dict(locals())  # the parameters, before any other local variable
     logger = get_run_logger()
+    if given.pop("refresh_ecb_rates"):
+        _refresh_ecb_rates(logger, Path(sources_dir) if sources_dir else SOURCES_DIR)
     try:
         params = _run_params(**given)
         runlib.check_params(params)  # refused before anything else is said (execute checks again)
@@ -198,6 +202,24 @@ def vendor_briefings(
     logger.info("run %s: %s; warehouse %s; %d briefing(s) rendered, %d unchanged",
                 summary.run_id, summary.status, summary.warehouse, len(summary.rendered), len(summary.render_skipped))
     return summary.as_dict()
+
+
+def _refresh_ecb_rates(logger: Any, sources_dir: Path) -> None:
+    """The optional first step: fresher ECB reference rates when online (flows/sources/ecb.py refresh)."""
+    from flows.errors import InputError
+    from flows.sources import ecb
+
+    try:
+        _, message = ecb.refresh(sources_dir=sources_dir)
+    except InputError as exc:
+        logger.warning("ECB reference rates not refreshed: %s", str(exc).splitlines()[0])
+        return
+    (logger.warning if message.startswith("warning") else logger.info)(message)
+
+
+# `vendorbrief serve` starts runs from this flow object (flows/orchestration/warm.py); the pickle
+# carries its function by value, without this module's names: its annotations must be objects.
+vendor_briefings.fn.__annotations__ = get_type_hints(vendor_briefings.fn, include_extras=True)
 
 
 def _run_params(as_of: str, vendors: list[str], peers: list[str], profile: str, currency: str, formats: list[str],

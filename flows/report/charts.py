@@ -40,10 +40,33 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
 
 def _money_axis(currency: dict | None) -> tuple[str, float, str]:
     """(ISO code, units per USD, sign) of an edition's currency (a context's `currency`); USD by default."""
-    from flows import formatting
-
     code = (currency or {}).get("code", "USD")
-    return code, (currency or {}).get("per_usd", 1.0), formatting.currency_symbol(code)
+    return code, (currency or {}).get("per_usd", 1.0), fmt.currency_symbol(code)
+
+
+def _js(text: str) -> str:
+    """A Vega expression string literal."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _tick_labels(ticks: list[float], label) -> str:
+    """A Vega labelExpr that prints each of `ticks` (the axis' explicit values) as `label(tick)`
+    writes it (a flows/formatting.py function): the charts follow the product's number format,
+    never a d3 format of their own."""
+    expr = "''"
+    for t in reversed(ticks):
+        expr = f"abs(datum.value - {t!r}) <= {abs(t) * 1e-9!r} ? {_js(label(t))} : {expr}"
+    return expr
+
+
+def _nice_ticks(high: float, count: int = 4) -> list[float]:
+    """Zero and round steps (1, 2, 2.5 or 5 times a power of ten) up to at least `high`, about `count` of them."""
+    if not high or high <= 0:
+        return [0.0, 1.0]
+    raw = high / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    return [i * step for i in range(int(math.ceil(high / step - 1e-9)) + 1)]
 
 
 def workload_costs(rows: list[dict], vendor_model: str, profile_order: list[str], currency: dict | None = None) -> str | None:
@@ -63,15 +86,17 @@ def workload_costs(rows: list[dict], vendor_model: str, profile_order: list[str]
                          "cost": None if r["monthly_cost_usd"] is None else r["monthly_cost_usd"] * per_usd})
             seen.add(r["profile"])
     models = [vendor_model] + sorted({d["model"] for d in data} - {vendor_model})
+    for d in data:
+        d["label"] = fmt.money(d["cost"], code)
+    ticks = _nice_ticks(max((d["cost"] or 0) for d in data))
     base = alt.Chart(alt.Data(values=data)).encode(
         y=alt.Y("model:N", sort=models, title=None, axis=alt.Axis(labelLimit=160)),
-        x=alt.X("cost:Q", title=f"{code} per month",
-                axis=alt.Axis(tickCount=4, labelExpr=f"'{sign}' + format(datum.value, ',.0f')")),
+        x=alt.X("cost:Q", title=f"{code} per month", scale=alt.Scale(domain=[ticks[0], ticks[-1]]),
+                axis=alt.Axis(values=ticks, labelExpr=_tick_labels(ticks, lambda v: fmt.money(v, code)))),
     )
     bars = base.mark_bar(stroke=INK, strokeWidth=0.6).encode(
         fill=alt.condition(alt.datum.model == vendor_model, alt.value(INK), alt.value(LIGHT)))
-    labels = base.mark_text(align="left", dx=3, fontSize=8, color=INK).transform_calculate(
-        label=f"'{sign}' + format(datum.cost, ',.0f')").encode(text="label:N")
+    labels = base.mark_text(align="left", dx=3, fontSize=8, color=INK).encode(text="label:N")
     chart = alt.layer(bars, labels).properties(width=360, height=70).facet(
         row=alt.Row("profile:N", sort=profile_order, title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=9)))
     return to_svg(chart.configure(font=FONT, background="white").configure_view(stroke=None)
@@ -92,7 +117,7 @@ def valuation_over_time(rounds: list[dict], currency: dict | None = None) -> str
     base = alt.Chart(alt.Data(values=points)).encode(
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y-%m", tickCount=5)),
         y=alt.Y("valuation:Q", title=f"Post-money valuation ({code}, log scale)", scale=alt.Scale(type="log"),
-                axis=alt.Axis(values=ticks, labelExpr=f"datum.value >= 1e9 ? '{sign}' + format(datum.value / 1e9, ',.0f') + 'B' : '{sign}' + format(datum.value / 1e6, ',.0f') + 'M'")),
+                axis=alt.Axis(values=ticks, labelExpr=_tick_labels(ticks, lambda v: fmt.money(v, code, 0)))),
     )
     line = base.mark_line(color=INK, strokeWidth=1.5)
     dots = base.mark_point(color=INK, filled=True, size=40, shape="circle")
@@ -173,18 +198,19 @@ def _place_labels(points: list[dict], width: float, height: float, size: float =
     return points
 
 
-def flagship_prices(vendors: list[dict]) -> str | None:
-    """Flagship input price against output price (USD per million tokens), log-log, one point per
-    price pair shaped by the vendors' region, from the JSON form of the landscape's vendor columns;
-    None when no flagship is priced.
+def flagship_prices(vendors: list[dict], currency: dict | None = None) -> str | None:
+    """Flagship input price against output price (USD per million tokens, or the edition's
+    `currency` at its cited rate), log-log, one point per price pair shaped by the vendors' region,
+    from the JSON form of the landscape's vendor columns; None when no flagship is priced.
 
     Vendors at the same prices share one point and one label. Each label goes where it overlaps
     no other label or point; a point without such a place is numbered, and the key under the plot
     names its vendors and flagships."""
+    code, per_usd, _ = _money_axis(currency)
     groups: dict[tuple[float, float], list[dict]] = {}
     for v in vendors:
         if v.get("flagship_input") and v.get("flagship_output"):
-            groups.setdefault((v["flagship_input"], v["flagship_output"]), []).append(v)
+            groups.setdefault((v["flagship_input"] * per_usd, v["flagship_output"] * per_usd), []).append(v)
     if not groups:
         return None
     width, height = 520, 300
@@ -213,10 +239,10 @@ def flagship_prices(vendors: list[dict]) -> str | None:
                                       range=[REGION_SHAPES[REGIONS.index(r)] for r in shown] + ["cross"] * len(extra)),
                       legend=alt.Legend(orient="top", direction="horizontal", symbolSize=40, labelFontSize=8))
     base = alt.Chart(alt.Data(values=data)).encode(
-        x=alt.X("input:Q", title="Input, USD per million tokens (log)", scale=alt.Scale(type="log", domain=list(x_dom)),
-                axis=alt.Axis(format="$.2~f", values=x_ticks)),
-        y=alt.Y("output:Q", title="Output, USD per million tokens (log)", scale=alt.Scale(type="log", domain=list(y_dom)),
-                axis=alt.Axis(format="$.2~f", values=y_ticks)),
+        x=alt.X("input:Q", title=f"Input, {code} per million tokens (log)", scale=alt.Scale(type="log", domain=list(x_dom)),
+                axis=alt.Axis(values=x_ticks, labelExpr=_tick_labels(x_ticks, lambda v: fmt.unit_price(v, code)))),
+        y=alt.Y("output:Q", title=f"Output, {code} per million tokens (log)", scale=alt.Scale(type="log", domain=list(y_dom)),
+                axis=alt.Axis(values=y_ticks, labelExpr=_tick_labels(y_ticks, lambda v: fmt.unit_price(v, code)))),
     )
     layers = [base.mark_point(color=INK, filled=True, size=40).encode(shape=shape)]
     for (dx, dy, align) in sorted({(p["dx"], p["dy"], p["align"]) for p in points}):
@@ -225,7 +251,7 @@ def flagship_prices(vendors: list[dict]) -> str | None:
     chart = alt.layer(*layers).properties(width=width, height=height)
     keyed = sorted((p for p in points if p.get("key")), key=lambda p: (p["key"], p["px"]))
     if keyed:
-        lines = [{"line": i, "text": f"{p['key']}  {p['flagships']}  ({fmt.price(p['input'])} / {fmt.price(p['output'])})"}
+        lines = [{"line": i, "text": f"{p['key']}  {p['flagships']}  ({fmt.unit_price(p['input'], code)} / {fmt.unit_price(p['output'], code)})"}
                  for i, p in enumerate(keyed)]
         key = alt.Chart(alt.Data(values=lines)).mark_text(align="left", baseline="middle", fontSize=8, color=INK).encode(
             x=alt.value(0), y=alt.Y("line:O", axis=None), text="text:N").properties(width=width, height=12 * len(lines),
@@ -310,7 +336,7 @@ def _capability_chart(points: list[dict], frontiers: list[tuple[str, list[dict],
     labelled = [p for p in points if p.get("label")]
     _place_labels_among(labelled, obstacles, width, height, size=7.5)
     x = alt.X("price:Q", title=f"Blended price, {code} per million tokens (log)", scale=alt.Scale(type="log", domain=list(x_dom)),
-              axis=alt.Axis(values=x_ticks, labelExpr=f"'{sign}' + format(datum.value, '.2~f')"))
+              axis=alt.Axis(values=x_ticks, labelExpr=_tick_labels(x_ticks, lambda v: fmt.unit_price(v, code))))
     y = alt.Y("score:Q", title="LMArena Arena Score", scale=alt.Scale(domain=list(y_dom), zero=False))
     data = [{k: p.get(k) for k in ("price", "score", "low", "high", "style", "text", "dx", "dy", "align", "shape")}
             for p in points]

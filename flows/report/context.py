@@ -20,6 +20,7 @@ from typing import Any
 from flows import formatting as fmt
 from flows.config import Config, load_config
 from flows.errors import VendorbriefError
+from flows.metrics.claims import describe as describe_claim
 from flows.quality.suites import Outcome
 from flows.report import summary as summarize
 from flows.report import verdict as verdicts
@@ -158,6 +159,22 @@ def headcount_range(facts: list[Row], config: Config) -> list[Row] | None:
     return sorted(seen, key=lambda f: (f["value"], f["fact_on"])) if high > low * config.quality.headcount_max_factor else None
 
 
+def valuation_dispute(facts: list[Row], round_id: str | None) -> list[Row] | None:
+    """The valuations sources give for one round (report.company_facts rows of one vendor: the
+    round's own and those other sources report), lowest first, when they disagree; None when they
+    agree (or there is only one)."""
+    seen = [f for f in facts if f["fact"] in ("valuation", "reported_valuation") and round_id is not None
+            and f["subject"] == round_id]
+    if len({f["value"] for f in seen}) < 2:
+        return None
+    return sorted(seen, key=lambda f: (f["value"], f["fact_on"], f["source_id"]))
+
+
+def more_than(value: str, lower_bound: bool | None) -> str:
+    """A figure a source gives as a minimum, marked: "more than $3.10B"."""
+    return f"more than {value}" if lower_bound else value
+
+
 def edition_currency(code: str, rate: Row | None, as_of: date, config: Config) -> EditionCurrency:
     """The currency of an edition and its cited rate (a row of sql/reads/edition_rate.sql: the
     latest rate of `code` on or before the edition date). USD needs no rate. Raises
@@ -201,7 +218,7 @@ def low_tier_warnings(vendor: Row, facts: list[Row], rounds: list[Row], funding:
             shown.append(f"headcount {fmt.num(f['value'])} ({f['fact_on']})")
         elif f["fact"] == "reported_total" and f["source_id"] == vendor.get("reported_total_source_id") \
                 and f["fact_on"] == vendor.get("reported_total_on"):
-            shown.append(f"reported total funding {fmt.usd(f['value'])} ({f['fact_on']})")
+            shown.append(f"reported total funding {more_than(fmt.usd(f['value']), f.get('is_lower_bound'))} ({f['fact_on']})")
         elif f["fact"] == "revenue" and f["source_id"] == vendor.get("revenue_source_id") \
                 and f["fact_on"] == vendor.get("revenue_on"):
             shown.append(f"revenue estimate ({f['subject']}, {f['fact_on']})")
@@ -236,7 +253,8 @@ def headline_facts(vendor: Row, funding: Row | None, facts: list[Row], config: C
             label=FACT_LABELS[f["fact"]] + (f" ({f['subject'].replace('_', ' ')})" if f["fact"] == "revenue" else ""),
             value=f["value"], value_high=f["value_high"], fact_on=f["fact_on"], age_days=f["age_days"],
             age=fmt.age(f["age_days"]), limit_days=limit,
-            stale=limit is not None and f["age_days"] is not None and f["age_days"] > limit, tier=f["tier"]))
+            stale=limit is not None and f["age_days"] is not None and f["age_days"] > limit, tier=f["tier"],
+            is_lower_bound=bool(f.get("is_lower_bound")) and f["fact"] != "revenue"))
         headline.pop(f["fact"])
     return sorted(out, key=lambda c: (-(c.age_days or 0), c.kind))
 
@@ -264,7 +282,7 @@ def verdict_metrics(metrics: dict[str, float | None], workloads: list[Row], refe
 
 
 def capability_rows(data: ReportInputs) -> dict[str, CapabilityRow]:
-    """Every current curated model's capability row (report.capability_models), by model id;
+    """Every current lineup model's capability row, curated or catalog-only (report.capability_models), by model id;
     level_with and above name the models, "Model (Vendor)", not their ids."""
     rows = [r for v in data.capability.values() for r in v]
     names = {r["model_id"]: fmt.model_with_vendor(r["model_name"], r["vendor_name"]) for r in rows}
@@ -288,7 +306,7 @@ def capability_section(vendor_id: str, rows: dict[str, CapabilityRow], metrics: 
 def with_capability(column: PeerColumn, flagship: CapabilityRow | None, headline: CapabilityRow | None,
                     board: date | None, ref: str | None) -> PeerColumn:
     """A competitive-table column with its flagship's rating status and its headline model's
-    capability (flagship: None for a flagship without curated facts or no flagship)."""
+    capability (flagship: None without a current flagship)."""
     update: dict[str, Any] = {"leaderboard_on": board,
                               "flagship_rating_status": flagship.rating_status if flagship else None}
     if headline is not None:
@@ -301,8 +319,8 @@ def with_capability(column: PeerColumn, flagship: CapabilityRow | None, headline
 
 
 def flagship_capability(data: ReportInputs, vendor_id: str, rows: dict[str, CapabilityRow]) -> CapabilityRow | None:
-    """The capability row of the vendor's flagship (marts.vendor_flagships), None without one or
-    for a flagship without curated facts."""
+    """The capability row of the vendor's flagship (marts.vendor_flagships, curated or
+    catalog-only), None without one."""
     flagship_id = (data.flagships.get(vendor_id) or {}).get("flagship_model_id")
     return rows.get(flagship_id) if flagship_id else None
 
@@ -328,34 +346,42 @@ def _vendor_profile(row: Row, notes: Notes) -> VendorProfile:
 PRICE_COLUMNS = (("input", "input"), ("output", "output"), ("cache_read", "cache read"))
 
 
-def price_label(row: Row) -> str | None:
+def _unit(value: float | None, currency: EditionCurrency | None) -> str:
+    """A USD list price as the edition prints it: in its currency, at its cited rate."""
+    currency = currency or EditionCurrency()
+    return fmt.unit_price(None if value is None else value * currency.per_usd, currency.code)
+
+
+def price_label(row: Row, currency: EditionCurrency | None = None) -> str | None:
     """The label of a price that is not the vendor's own list price: a hosted price names its
-    host (one) or the rule (several: the median, with the range)."""
+    host (one) or the rule (several: the median, with the range, in the edition's currency)."""
     if row["price_basis"] != "hosted":
         return None
     hosts = row["hosted_providers"] or []
     if row["hosted_count"] == 1:
         return f"hosted by {hosts[0]}"
-    rng = (f"{fmt.price(row['hosted_input_min'])}–{fmt.price(row['hosted_input_max'])} / "
-           f"{fmt.price(row['hosted_output_min'])}–{fmt.price(row['hosted_output_max'])}")
+    rng = (f"{_unit(row['hosted_input_min'], currency)}–{_unit(row['hosted_input_max'], currency)} / "
+           f"{_unit(row['hosted_output_min'], currency)}–{_unit(row['hosted_output_max'], currency)}")
     return f"hosted: median of {row['hosted_count']} hosts ({', '.join(hosts)}), range {rng}"
 
 
-def dispute_note(row: Row) -> str | None:
-    """Both catalogs' values of every column they dispute: "input genai-prices $0.23, LiteLLM $0.28"."""
-    parts = [f"{label} genai-prices {fmt.price(row[f'genai_{c}_usd_per_mtok'])}, LiteLLM "
-             f"{fmt.price(row[f'litellm_{c}_usd_per_mtok'])}"
+def dispute_note(row: Row, currency: EditionCurrency | None = None) -> str | None:
+    """Both catalogs' values of every column they dispute, in the edition's currency: "input
+    genai-prices $0.23, LiteLLM $0.28"."""
+    parts = [f"{label} genai-prices {_unit(row[f'genai_{c}_usd_per_mtok'], currency)}, LiteLLM "
+             f"{_unit(row[f'litellm_{c}_usd_per_mtok'], currency)}"
              for c, label in PRICE_COLUMNS if row[f"{c}_disputed"]]
     return "; ".join(parts) or None
 
 
-def settled_note(row: Row) -> str | None:
-    """The sentence of a dispute a curated list price settles."""
+def settled_note(row: Row, currency: EditionCurrency | None = None) -> str | None:
+    """The sentence of a dispute a curated list price settles (prices in the edition's currency)."""
     if not row["is_settled"]:
         return None
-    return (f"the catalogs disagree (input genai-prices {fmt.price(row['genai_input_usd_per_mtok'])}, LiteLLM "
-            f"{fmt.price(row['litellm_input_usd_per_mtok'])}; output genai-prices "
-            f"{fmt.price(row['genai_output_usd_per_mtok'])}, LiteLLM {fmt.price(row['litellm_output_usd_per_mtok'])}): "
+    return (f"the catalogs disagree (input genai-prices {_unit(row['genai_input_usd_per_mtok'], currency)}, LiteLLM "
+            f"{_unit(row['litellm_input_usd_per_mtok'], currency)}; output genai-prices "
+            f"{_unit(row['genai_output_usd_per_mtok'], currency)}, LiteLLM "
+            f"{_unit(row['litellm_output_usd_per_mtok'], currency)}): "
             f"the vendor's pricing page of {row['list_price_as_of']} settles it")
 
 
@@ -367,7 +393,8 @@ def _price_ref(row: Row, notes: Notes, as_of: date) -> str | None:
     return notes.catalog(row["price_source"], row["price_snapshot"], as_of)
 
 
-def _model_row(row: Row, notes: Notes, as_of: date, tolerance: float) -> ModelRow:
+def _model_row(row: Row, notes: Notes, as_of: date, tolerance: float,
+               currency: EditionCurrency | None = None) -> ModelRow:
     """A lineup model as the briefing shows it (report.vendor_models row): its marks and notes are
     decided here from the row's flags (the metrics stage applied the reconciliation tolerance)."""
     moved = row["has_previous_price"] and row["status"] != "retired" and (
@@ -377,8 +404,8 @@ def _model_row(row: Row, notes: Notes, as_of: date, tolerance: float) -> ModelRo
                          previous_output_usd_per_mtok=row["previous_output_usd_per_mtok"]) if moved else None
     return _pick(ModelRow, row, is_priced=row["input_usd_per_mtok"] is not None,
                  price_disputed=row["input_disputed"] or row["output_disputed"], price_change=change,
-                 aliases=row["aliases"] or [], price_label=price_label(row), dispute_note=dispute_note(row),
-                 settled_note=settled_note(row),
+                 aliases=row["aliases"] or [], price_label=price_label(row, currency),
+                 dispute_note=dispute_note(row, currency), settled_note=settled_note(row, currency),
                  ref=notes.ref(row["source_id"], row["source_as_of"]) if row["is_curated"] else None,
                  price_ref=_price_ref(row, notes, as_of) if row["input_usd_per_mtok"] is not None else None)
 
@@ -438,12 +465,14 @@ def _funding(row: Row | None, vendor: Row, facts: list[Row], notes: Notes, confi
                          if f["fact"] == "reported_total" and f["source_id"] == vendor["reported_total_source_id"]
                          and f["fact_on"] == vendor["reported_total_on"]), None)
     others = [ReportedTotal(amount_usd=f["value"], covers=f["subject"], as_of=f["fact_on"], tier=f["tier"],
+                            is_lower_bound=bool(f.get("is_lower_bound")),
                             age=fact_age("reported_total", f["age_days"], config), ref=notes.ref(f["source_id"], f["fact_on"]))
               for f in facts if f["fact"] == "reported_total" and f["in_window"]
               and not (f["source_id"] == vendor["reported_total_source_id"] and f["fact_on"] == vendor["reported_total_on"])]
     headcount_age = fact_age("headcount", (as_of - vendor["headcount_on"]).days, config) if vendor.get("headcount_on") else None
     extra = {"reported_ref": reported_ref, "reported_total_tier": vendor.get("reported_total_tier"),
-             "reported_total_age": reported_age, "other_reported_totals": others, "headcount_age": headcount_age}
+             "reported_total_age": reported_age, "other_reported_totals": others, "headcount_age": headcount_age,
+             "reported_total_is_lower_bound": bool(vendor.get("reported_total_is_lower_bound"))}
     if row is None:
         return Funding(**extra)
     return _pick(Funding, row, **extra)
@@ -459,7 +488,7 @@ def flagship_ref(row: Row, notes: Notes, as_of: date) -> str | None:
     return notes.catalog(row["flagship_price_source"], row["flagship_price_snapshot"], as_of)
 
 
-def flagship_price_note(row: Row) -> str | None:
+def flagship_price_note(row: Row, currency: EditionCurrency | None = None) -> str | None:
     """What a flagship's price is when not an undisputed list price: hosted (with its hosts),
     disputed (the other catalog's values), or settled by the vendor's pricing page."""
     if row["flagship_model_id"] is None:
@@ -471,14 +500,15 @@ def flagship_price_note(row: Row) -> str | None:
     if row["flagship_input_disputed"] or row["flagship_output_disputed"]:
         other = "litellm" if row["flagship_price_source"] == "genai-prices" else "genai"
         label = "LiteLLM" if other == "litellm" else "genai-prices"
-        return (f"disputed: {label} {fmt.price(row[f'flagship_{other}_input_usd_per_mtok'])} / "
-                f"{fmt.price(row[f'flagship_{other}_output_usd_per_mtok'])}")
+        return (f"disputed: {label} {_unit(row[f'flagship_{other}_input_usd_per_mtok'], currency)} / "
+                f"{_unit(row[f'flagship_{other}_output_usd_per_mtok'], currency)}")
     if row["flagship_is_settled"]:
         return "list price from the vendor's pricing page (the catalogs disagree)"
     return None
 
 
-def peer_column(row: Row, notes: Notes, as_of: date, tolerance: float) -> PeerColumn:
+def peer_column(row: Row, notes: Notes, as_of: date, tolerance: float,
+                currency: EditionCurrency | None = None) -> PeerColumn:
     """One vendor's column of a landscape table, from its report.peer_columns row."""
     has_flagship = row["flagship_model_id"] is not None
     return PeerColumn(
@@ -488,12 +518,13 @@ def peer_column(row: Row, notes: Notes, as_of: date, tolerance: float) -> PeerCo
         flagship_input=row["flagship_input_usd_per_mtok"], flagship_output=row["flagship_output_usd_per_mtok"],
         flagship_disputed=has_flagship and bool(row["flagship_input_disputed"] or row["flagship_output_disputed"]),
         flagship_input_disputed=bool(row["flagship_input_disputed"]), flagship_output_disputed=bool(row["flagship_output_disputed"]),
-        flagship_price_basis=row["flagship_price_basis"], flagship_price_note=flagship_price_note(row),
+        flagship_price_basis=row["flagship_price_basis"], flagship_price_note=flagship_price_note(row, currency),
         flagship_ref=flagship_ref(row, notes, as_of), catalog_only_count=row["catalog_only_count"],
         total_raised_usd=row["total_raised_usd"],
         # "≥" unless the list is complete and every amount disclosed (marts.vendor_funding)
         rounds_complete=row["funding_rounds_complete"] and not row["total_is_lower_bound"],
         latest_post_money_usd=row["latest_post_money_usd"], latest_valuation_on=row["latest_valuation_on"],
+        latest_valuation_is_lower_bound=row.get("latest_valuation_is_lower_bound"),
         jurisdiction=row["jurisdiction"],
         hq_country=row["hq_country"], is_eu=row["is_eu"], region=row["region"], parent_company=row["parent_company"],
         ref=notes.ref(row["source_id"], row["source_as_of"]))
@@ -518,11 +549,22 @@ def key_figures(vendor: Row, funding: Row | None, lineup: Row | None, rounds: li
         source = next((r for r in rounds if r["round_id"] == funding["latest_valuation_round_id"]), None)
         on = funding["latest_valuation_on"]
         age = fact_age("valuation", (as_of - on).days, config)
-        figures.append(KeyFigure(
-            label="Latest valuation (post-money)" if age is None else "Last recorded valuation (post-money)", kind="usd",
-            value=funding["latest_post_money_usd"], stale=age is not None,
-            note=str(on) if age is None else f"as of {on}, {age} old",
-            ref=notes.ref(source["source_id"], source["source_as_of"]) if source else None))
+        label = "Latest valuation (post-money)" if age is None else "Last recorded valuation (post-money)"
+        note = str(on) if age is None else f"as of {on}, {age} old"
+        ref = notes.ref(source["source_id"], source["source_as_of"]) if source else None
+        disputed = valuation_dispute(facts, funding["latest_valuation_round_id"])
+        if disputed:
+            # Sources disagree on the same valuation: the range, every value with its source.
+            figures.append(KeyFigure(
+                label=f"{label}, sources disagree", kind="usd_range", value=[disputed[0]["value"], disputed[-1]["value"]],
+                stale=age is not None, ref=ref,
+                note=f"{note}; " + "; ".join(f"{in_currency(f['value'], currency)} ({f['tier']}, {f['fact_on']})"
+                                             for f in disputed),
+                refs=[k for f in disputed if (k := notes.ref(f["source_id"], f["fact_on"])) and k != ref]))
+        else:
+            figures.append(KeyFigure(label=label, kind="usd", value=funding["latest_post_money_usd"],
+                                     stale=age is not None, note=note, ref=ref,
+                                     prefix="more than " if funding.get("latest_valuation_is_lower_bound") else ""))
     if funding.get("total_raised_usd"):
         why = []
         if not vendor["funding_rounds_complete"]:
@@ -548,11 +590,14 @@ def key_figures(vendor: Row, funding: Row | None, lineup: Row | None, rounds: li
                 label="Headcount (sources disagree)", kind="int_range",
                 value=[spread[0]["value"], spread[-1]["value"]], stale=age is not None,
                 note=(f"{fmt.num(vendor['headcount'])} per the best-tier source ({vendor['headcount_tier']}, {when}); "
-                      + "; ".join(f"{fmt.num(f['value'])} ({f['tier']}, {f['fact_on']})" for f in others)),
+                      + "; ".join(f"{more_than(fmt.num(f['value']), f.get('is_lower_bound'))} ({f['tier']}, {f['fact_on']})"
+                                  for f in others)),
                 ref=ref, refs=[k for f in others if (k := notes.ref(f["source_id"], f["fact_on"]))]))
         else:
+            minimum = any(f["fact"] == "headcount" and f["source_id"] == vendor["headcount_source_id"]
+                          and f["fact_on"] == on and f.get("is_lower_bound") for f in facts)
             figures.append(KeyFigure(label="Headcount", kind="int", value=vendor["headcount"], note=when,
-                                     stale=age is not None, ref=ref))
+                                     stale=age is not None, ref=ref, prefix="more than " if minimum else ""))
     if flagship and flagship.input_usd_per_mtok is not None:
         figures.append(KeyFigure(label=f"Flagship price ({flagship.model_name})", kind="price_pair",
                                  value=[flagship.input_usd_per_mtok, flagship.output_usd_per_mtok],
@@ -589,14 +634,22 @@ def differentiation(models: list[ModelRow], largest_context_window: int | None) 
     return out
 
 
-def changes(rows: list[Row], elsewhere: list[Row]) -> Changes:
+def changes(rows: list[Row], elsewhere: list[Row], currency: EditionCurrency | None = None) -> Changes:
     """Edition changes for reading (rows of report.vendor_changes and report.changes_elsewhere of
     one vendor): changes on the vendor's own platform and non-catalog changes in full, except
-    catalog models that came and went, listed by catalog model id; other platforms counted."""
+    catalog models that came and went, listed by catalog model id; other platforms counted.
+    Values in the edition's `currency` at its cited rate (flows/metrics/changes.py display)."""
+    from flows.metrics.changes import display
+
+    currency = currency or EditionCurrency()
     own = [r for r in rows if r["on_own_platform"]]
+
+    def shown(r: Row) -> Change:
+        before, after = display(r, currency.code, currency.per_usd)
+        return _pick(Change, r, before_value=before, after_value=after)
     return Changes(
         count=len(rows),
-        detail=[_pick(Change, r) for r in own if r["kind"] not in ("new_model", "retired_model")],
+        detail=[shown(r) for r in own if r["kind"] not in ("new_model", "retired_model")],
         new_models=sorted({r["catalog_model_id"] for r in own if r["kind"] == "new_model"}),
         retired_models=sorted({r["catalog_model_id"] for r in own if r["kind"] == "retired_model"}),
         elsewhere=[ChangesElsewhere(kind=e["kind"], label=CHANGE_LABELS.get(e["kind"], e["kind"].replace("_", " ")),
@@ -673,7 +726,7 @@ def vendor_context(data: ReportInputs, vendor_id: str, as_of: date, peers: list[
     freshness = data.freshness.get(vendor_id)
 
     # compute: the decisions (see the functions above)
-    lineup_rows = [_model_row(m, notes, as_of, tolerance) for m in data.models.get(vendor_id, [])]
+    lineup_rows = [_model_row(m, notes, as_of, tolerance, currency) for m in data.models.get(vendor_id, [])]
     models = [m for m in lineup_rows if m.status != "retired"]
     flagship = next((m for m in models if m.is_flagship), None)
     workload_rows = sort_workloads(data.workloads.get(vendor_id, []), config)
@@ -716,13 +769,14 @@ def vendor_context(data: ReportInputs, vendor_id: str, as_of: date, peers: list[
         revenue_multiples=[_pick(RevenueMultiple, m, ref=notes.ref(m["source_id"], m["source_as_of"]),
                                  age=fact_age("revenue", (as_of - m["source_as_of"]).days, config))
                            for m in data.revenue_multiples.get(vendor_id, [])],
-        competition=[with_capability(peer_column(data.peer_columns[v], notes, as_of, tolerance),
+        competition=[with_capability(peer_column(data.peer_columns[v], notes, as_of, tolerance, currency),
                                      flagship_capability(data, v, cap_rows), headline_capability(v, cap_rows),
                                      board[0], board_ref) for v in [vendor_id, *peers]],
-        claims=[_pick(Claim, c, ref=notes.ref(c["source_id"], c["evaluated_on"])) for c in data.claims.get(vendor_id, [])],
+        claims=[_pick(Claim, c, ref=notes.ref(c["source_id"], c["evaluated_on"]),
+                      detail=describe_claim(c, currency.code, currency.per_usd)) for c in data.claims.get(vendor_id, [])],
         previous_edition=PreviousEdition(exists=baseline.get("previous_run_id") is not None,
                                          as_of=baseline.get("previous_as_of")),
-        changes=changes(data.changes.get(vendor_id, []), data.changes_elsewhere.get(vendor_id, [])),
+        changes=changes(data.changes.get(vendor_id, []), data.changes_elsewhere.get(vendor_id, []), currency),
         verdict=verdicts.verdict(config.briefing, metrics, fields, flagship is not None),
         capability=capability_section(vendor_id, cap_rows, metrics, board_ref, profile),
         products=[_pick(Product, p, ref=notes.ref(p["source_id"], p["source_as_of"]))
@@ -772,7 +826,7 @@ def landscape_context(data: ReportInputs, as_of: date, config: Config | None = N
     board = next(((r["leaderboard_on"], r["leaderboard_origin"]) for v in data.capability.values() for r in v
                   if r["leaderboard_on"]), (None, None))
     board_ref = notes.leaderboard(board[1], board[0])
-    columns = [with_capability(peer_column(row, notes, as_of, tolerance),
+    columns = [with_capability(peer_column(row, notes, as_of, tolerance, currency),
                                flagship_capability(data, row["vendor_id"], cap_rows),
                                headline_capability(row["vendor_id"], cap_rows), board[0], board_ref)
                for row in data.peer_columns.values()]

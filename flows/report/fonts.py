@@ -3,8 +3,9 @@
 reports/assets/fonts/ holds subsets of DejaVu Sans (regular, bold, oblique) and DejaVu Sans
 Condensed (regular, bold) for Latin, Greek, Cyrillic and symbols, and one subset of Noto Sans CJK SC
 (renamed "VB CJK", SIL Open Font License 1.1) for CJK text: the 3,755 hanzi of GB 2312 level 1
-(the common characters), kana, CJK punctuation and full-width forms, plus every other character
-that occurs in data/sources and the CJK font has. reports/assets/fonts.css declares them; the
+(the common characters), the 2,350 Hangul syllables of KS X 1001 (the Korean standard's set) and
+the Hangul compatibility jamo, kana, CJK punctuation and full-width forms, plus every other
+character that occurs in data/sources and the CJK font has. reports/assets/fonts.css declares them; the
 stylesheets list "VB CJK" after the Latin faces, so Pango falls back to it per character.
 Nothing depends on system fonts: a PDF renders the same with `FONTCONFIG_FILE` pointing at an
 empty configuration.
@@ -40,13 +41,26 @@ CJK_FAMILY = "VB CJK"
 DEJAVU_RANGES = [(0x20, 0x7E), (0xA0, 0x36F), (0x370, 0x3FF), (0x400, 0x52F), (0x1E00, 0x1EFF), (0x2000, 0x20CF),
                  (0x2100, 0x218F), (0x2190, 0x22FF), (0x25A0, 0x25FF), (0x2713, 0x2717), (0xFB00, 0xFB06),
                  (0xFFFD, 0xFFFD)]
-# Kana, CJK symbols and punctuation, katakana extensions, half- and full-width forms; and ASCII,
-# Latin-1 and general punctuation, which Pango sets in the CJK face when they follow CJK text (a
+# Kana, CJK symbols and punctuation, Hangul compatibility jamo, katakana extensions, half- and
+# full-width forms; and ASCII, Latin-1 and general punctuation, which Pango sets in the CJK face when they follow CJK text (a
 # space after "示例" would otherwise print as a missing glyph).
-CJK_RANGES = [(0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x206F), (0x3000, 0x30FF), (0x31F0, 0x31FF), (0xFF00, 0xFFEF)]
+CJK_RANGES = [(0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x206F), (0x3000, 0x30FF), (0x3131, 0x318E), (0x31F0, 0x31FF),
+              (0xFF00, 0xFFEF)]
 # Never drawn, never missing: line breaks and tabs (the refused control characters are printed
 # escaped, flows/report/typeset.py).
 NOT_DRAWN = frozenset("\n\r\t")
+
+
+def common_hangul() -> set[str]:
+    """The 2,350 precomposed Hangul syllables of KS X 1001 (EUC-KR rows 16-40)."""
+    out = set()
+    for row in range(0xB0, 0xC9):
+        for cell in range(0xA1, 0xFF):
+            try:
+                out.add(bytes([row, cell]).decode("euc_kr"))
+            except UnicodeDecodeError:
+                pass
+    return out
 
 
 def common_hanzi() -> set[str]:
@@ -159,26 +173,37 @@ def _rename(font, family: str, postscript: str) -> None:
 
 def build(dejavu_dir: Path, noto_cjk_ttc: Path, sources: Path, out: Path = FONTS_DIR) -> dict[str, int]:
     """Write the subsets into `out`; returns each file's size in bytes."""
-    from fontTools.ttLib import TTCollection, TTFont
+    from fontTools.ttLib import TTFont
 
     data = data_characters(sources)
-    latin = {c for lo, hi in DEJAVU_RANGES for c in range(lo, hi + 1)}
+    latin = _latin()
     sizes = {}
     for name in DEJAVU:
         font = TTFont(dejavu_dir / name, recalcTimestamp=False)
         _subset(font, latin | ({ord(c) for c in data} & set(font.getBestCmap())))
         font.save(out / name)
         sizes[name] = (out / name).stat().st_size
+    return sizes | build_cjk(noto_cjk_ttc, sources, out)
+
+
+def _latin() -> set[int]:
+    return {c for lo, hi in DEJAVU_RANGES for c in range(lo, hi + 1)}
+
+
+def build_cjk(noto_cjk_ttc: Path, sources: Path, out: Path = FONTS_DIR) -> dict[str, int]:
+    """Write the CJK subset (hanzi, Hangul, kana: see the module) into `out`; returns its size."""
+    from fontTools.ttLib import TTCollection
+
+    data = data_characters(sources)
     collection = TTCollection(noto_cjk_ttc, recalcTimestamp=False)
     font = next(f for f in collection.fonts if f["name"].getDebugName(1) == "Noto Sans CJK SC")
     have = set(font.getBestCmap())
-    wanted = {ord(c) for c in common_hanzi()} | {c for lo, hi in CJK_RANGES for c in range(lo, hi + 1)}
-    wanted |= {ord(c) for c in data if ord(c) not in latin}
+    wanted = {ord(c) for c in common_hanzi() | common_hangul()} | {c for lo, hi in CJK_RANGES for c in range(lo, hi + 1)}
+    wanted |= {ord(c) for c in data if ord(c) not in _latin()}
     _subset(font, wanted & have)
     _rename(font, CJK_FAMILY, "VBCJK-Regular")
     font.save(out / CJK)
-    sizes[CJK] = (out / CJK).stat().st_size
-    return sizes
+    return {CJK: (out / CJK).stat().st_size}
 
 
 if __name__ == "__main__":

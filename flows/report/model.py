@@ -59,11 +59,11 @@ class VendorProfile(Part):
 
 class KeyFigure(Part):
     """A figure of the cover. `kind` picks its format: usd (amount, in USD; printed in the
-    edition's currency), int (count), int_range (value = [low, high]: sources disagree), pct
+    edition's currency), usd_range (value = [low, high] amounts: sources disagree), int (count), int_range (value = [low, high]: sources disagree), pct
     (share), price_pair (value = [input, output] price). `stale`: older than its configured age
     limit (the note then says how old); `refs`: further sources (all those of a range)."""
     label: str
-    kind: Literal["usd", "int", "int_range", "pct", "price_pair"]
+    kind: Literal["usd", "usd_range", "int", "int_range", "pct", "price_pair"]
     value: int | float | list[float | None] | None
     note: str | None = None
     prefix: str = ""
@@ -184,6 +184,8 @@ class Round(Part):
     post_money_valuation_usd: float | None
     valuation_fx_usd_per_unit: float | None = None
     valuation_fx_rate_on: date | None = None
+    amount_is_lower_bound: bool = False  # the source gives a minimum: printed "more than"
+    valuation_is_lower_bound: bool = False
     step_up_multiple: float | None
     lead_investors: list[str] | None
     ref: str | None
@@ -201,6 +203,7 @@ class ReportedTotal(Part):
     tier: str
     age: str | None  # "8 months" when older than its age limit
     ref: str | None
+    is_lower_bound: bool = False  # the source gives a minimum ("more than €2.8 billion")
 
 
 class Funding(Part):
@@ -216,6 +219,7 @@ class Funding(Part):
     reported_total_covers: str | None = None
     reported_total_tier: str | None = None
     reported_total_age: str | None = None  # "1 year" when older than its age limit
+    reported_total_is_lower_bound: bool = False  # the source gives a minimum: printed "more than"
     other_reported_totals: list[ReportedTotal] = []
     headcount_age: str | None = None
     reported_total_usd: float | None = None
@@ -225,6 +229,7 @@ class Funding(Part):
     relative_difference: float | None = None
     latest_post_money_usd: float | None = None
     latest_valuation_on: date | None = None
+    latest_valuation_is_lower_bound: bool | None = None  # a minimum a source gives: "more than"
     unicorn_on: date | None = None
     unicorn_on_precision: str | None = None
     days_to_unicorn: int | None = None
@@ -277,6 +282,7 @@ class PeerColumn(Part):
     total_raised_usd: float | None
     rounds_complete: bool | None  # complete list, every amount disclosed: the total is not a lower bound
     latest_post_money_usd: float | None
+    latest_valuation_is_lower_bound: bool | None = None  # "more than"
     latest_valuation_on: date | None = None
     jurisdiction: str | None
     hq_country: str | None
@@ -286,7 +292,7 @@ class PeerColumn(Part):
     ref: str | None
     # Capability on the latest LMArena leaderboard (report.capability_models): whether the flagship
     # is rated (flagship_rating_status: rated, newer_than_leaderboard, not_on_leaderboard,
-    # no_leaderboard; None for a flagship without curated facts), and the vendor's headline model
+    # no_leaderboard; None without a current flagship), and the vendor's headline model
     # (its flagship when rated, else its best-rated current model): name, overall Arena Score with
     # its 95 % bounds, rank range among the vendors' headline models (of capability_rank_field).
     flagship_rating_status: str | None = None
@@ -303,7 +309,8 @@ class PeerColumn(Part):
 
 
 class CapabilityRow(Part):
-    """A current curated model on the latest LMArena text leaderboard (report.capability_models):
+    """A current lineup model (curated or catalog-only) on the latest LMArena text leaderboard
+    (report.capability_models):
     overall Arena Score and 95 % bounds (None when not rated: rating_status says why), blended
     price for the run's profile, rank range against the other vendors' headline models (a vendor's
     flagship when rated, else its best-rated current model), and the price-performance frontiers it
@@ -336,7 +343,7 @@ class Capability(Part):
     first), the share with a score, and every other vendor's rated, priced models for the chart."""
     leaderboard_on: date | None
     profile: str
-    rated_share: float | None  # models with a score / current models
+    rated_share: float | None  # models with a score / current lineup models (curated or catalog-only)
     models: list[CapabilityRow]
     others: list[CapabilityRow]
     ref: str | None  # the leaderboard's citation
@@ -405,6 +412,7 @@ class Claim(Part):
     current_status: str | None
     evaluated_on: date | None
     ref: str | None
+    current_detail: str | None = None  # why a claim is "not re-checked" on the edition date
 
 
 class PreviousEdition(Part):
@@ -526,6 +534,7 @@ class CompanyFact(Part):
     limit_days: int | None
     stale: bool
     tier: str
+    is_lower_bound: bool = False  # the source gives a minimum: printed "more than"
     ref: str | None = None
 
 

@@ -68,7 +68,7 @@ def chart_svgs(context: dict[str, Any]) -> dict[str, str | None]:
                                                    [p["name"] for p in context["profiles"]], currency),
                 "valuation": charts.valuation_over_time(context["rounds"], currency),
                 "capability": charts.capability_vs_price(context.get("capability"), currency)}
-    return {"prices": charts.flagship_prices(context["vendors"]),
+    return {"prices": charts.flagship_prices(context["vendors"], context.get("currency")),
             "capability": charts.headlines_capability_vs_price(context.get("headlines") or [], context.get("currency"))}
 
 
@@ -200,21 +200,20 @@ class Planner:
         return {**self.previous, **self.digests}
 
 
-def prepare(con: duckdb.DuckDBPyConnection, as_of: date, params: dict[str, Any]
-            ) -> tuple[list[tuple[str, dict, dict, dict]], list[str], dict[str, str]]:
-    """The render jobs (name, context, charts, options) for briefings that changed, the names
-    skipped, and the new manifest."""
-    planner = Planner(params)
-    jobs, skipped = [], []
+def iter_jobs(con: duckdb.DuckDBPyConnection, as_of: date, params: dict[str, Any], planner: Planner,
+              skipped: list[str]) -> Iterator[tuple[str, dict, dict, dict]]:
+    """The render jobs (name, context, charts, options), each as soon as its context and charts are
+    built, so that a caller can send it to a worker while the next is built; the names of the
+    briefings left as published are appended to `skipped`. Raises VendorbriefError when a
+    context holds a character no bundled font draws."""
     for name, c in iter_contexts(con, as_of, params.get("vendors"), params.get("peers"), params.get("profile"),
                                  params.get("currency")):
         job = planner.job(name, c)
         if job is None:
             skipped.append(name)
-        else:
-            fonts.check_context(name, c)
-            jobs.append((name, c, chart_svgs(c), job[2]))
-    return jobs, skipped, planner.manifest()
+            continue
+        fonts.check_context(name, c)
+        yield name, c, chart_svgs(c), job[2]
 
 
 def write(con: duckdb.DuckDBPyConnection, staging: Path, as_of: date, results: dict[str, dict[str, bytes]],

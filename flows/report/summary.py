@@ -147,7 +147,7 @@ def capability(flagship: ModelRow | None, rated: CapabilityRow | None, headline:
             parts = [T(f"On {board}, its best-rated current model, {headline.model_name}, scores ")]
         else:
             why = ("is newer than" if rated is not None and rated.rating_status == "newer_than_leaderboard"
-                   else "is not rated on")
+                   else "is not on")
             parts = [T(f"{flagship.model_name} {why} {board}; its best-rated current model, {headline.model_name}, scores ")]
         parts += [*_score(headline, ref), T(", "), *_rank(headline, ref)]
     if headline.level_with:
@@ -170,7 +170,7 @@ def funding(vendor: VendorProfile, money: Funding, rounds: list[Any], multiples:
              T(f" in {len(rounds)} recorded {_plural(len(rounds), 'round')}")]
     if money.latest_post_money_usd:
         valued = next((r for r in reversed(rounds) if r.post_money_valuation_usd), None)
-        parts += [T("; its latest post-money valuation is "),
+        parts += [T("; its latest post-money valuation is " + ("more than " if money.latest_valuation_is_lower_bound else "")),
                   F("usd", money.latest_post_money_usd, "vendor_funding.latest_post_money_usd", valued.ref if valued else None),
                   T(f" ({money.latest_valuation_on})")]
         high, low = metrics.get("revenue_multiple_high"), metrics.get("revenue_multiple_low")

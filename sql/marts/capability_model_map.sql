@@ -9,6 +9,12 @@
 -- name first, then the maker's own platform, then genai-prices).
 -- Curated model, first that applies: a pair's model_id (NULL: none), a curated id with the same
 -- key, a catalog reference of a curated model with the same key or naming the catalog model.
+-- Lineup model of a name no curated model takes (lineup_model_id): the catalog-only model of
+-- marts.catalog_lineup (a model the vendors' own platforms list without curated facts) one of whose
+-- own-platform entries has the pair's catalog_model_id, the same key or the arena name itself (a
+-- `-thinking` model listed as such: qwen3-next-80b-a3b-thinking); the entry named exactly like
+-- the arena name first, then one whose lineup model has the same key (lineup_key_match: the arena
+-- name is that model, not an entry grouped into it). Curated models keep the curated rules above.
 with rule_set as (
     select
         '-(' || coalesce(string_agg(pattern, '|' order by rule_order) filter (where kind = 'variant'), '[^\s\S]') || ')$'
@@ -87,9 +93,39 @@ curated_pick as (
            row_number() over (partition by arena_model order by priority, model_id) as curated_rank
     from curated_matches
 ),
--- Vendor of a name no curated model takes: the first model-name rule of vendor_map.yaml (rules
--- without a provider) matching the arena name, else the catalog model's vendor when the catalog
--- lists it on that vendor's own platform (provider id = vendor id).
+lineup_entries as (
+    select
+        entries.vendor_id, entries.lineup_model_id, lower(regexp_replace(entries.model_id, '^.*/', '')) as segment,
+        regexp_replace(replace(lower(entries.lineup_model_id), '.', '-'), rule_set.drop_re, '') as lineup_key
+    from marts.lineup_entries as entries
+    join marts.catalog_lineup as lineup
+        on lineup.vendor_id = entries.vendor_id and lineup.model_id = entries.lineup_model_id and not lineup.is_curated
+    cross join rule_set
+),
+lineup_keyed as (
+    select lineup_entries.*, regexp_replace(replace(segment, '.', '-'), rule_set.drop_re, '') as entry_key
+    from lineup_entries
+    cross join rule_set
+),
+lineup_matches as (
+    select
+        keyed.arena_model, lineup_keyed.vendor_id, lineup_keyed.lineup_model_id,
+        lineup_keyed.lineup_key = keyed.name_key as lineup_key_match,
+        row_number() over (
+            partition by keyed.arena_model
+            order by (lineup_keyed.segment = lower(keyed.arena_model)) desc,
+                     (lineup_keyed.lineup_key = keyed.name_key) desc, lineup_keyed.vendor_id, lineup_keyed.lineup_model_id
+        ) as lineup_rank
+    from keyed
+    left join pairs on pairs.arena_model = keyed.arena_model
+    join lineup_keyed
+        on case when pairs.catalog_model_id is not null then lineup_keyed.segment = lower(pairs.catalog_model_id)
+                else lineup_keyed.entry_key = keyed.name_key or lineup_keyed.segment = lower(keyed.arena_model) end
+),
+lineup_pick as (select * from lineup_matches where lineup_rank = 1),
+-- Vendor of a name no curated model takes: its lineup model's vendor, else the first model-name
+-- rule of vendor_map.yaml (rules without a provider) matching the arena name, else the catalog
+-- model's vendor when the catalog lists it on that vendor's own platform (marts.vendor_platforms).
 name_rules as (
     select keyed.arena_model, rules.vendor_id,
            row_number() over (partition by keyed.arena_model order by rules.rule_order) as rule_rank
@@ -115,10 +151,18 @@ final as (
         curated_pick.model_id,
         case
             when curated.vendor_id is not null then curated.vendor_id
+            when lineup_pick.vendor_id is not null then lineup_pick.vendor_id
             when name_rules.arena_model is not null then name_rules.vendor_id
-            when catalog_pick.provider_id = catalog_pick.vendor_id then catalog_pick.vendor_id
+            when exists (
+                select 1 from marts.vendor_platforms as own
+                where own.source = catalog_pick.source and own.provider_id = lower(catalog_pick.provider_id)
+                    and own.vendor_id = catalog_pick.vendor_id
+            ) then catalog_pick.vendor_id
         end as vendor_id,
-        coalesce(curated_pick.matched_by, case when catalog_pick.model_id is not null then 'catalog' end) as matched_by,
+        case when curated_pick.model_id is null then lineup_pick.lineup_model_id end as lineup_model_id,
+        case when curated_pick.model_id is null then lineup_pick.lineup_key_match end as lineup_key_match,
+        coalesce(curated_pick.matched_by, case when curated_pick.model_id is null and lineup_pick.lineup_model_id is not null then 'lineup' end,
+                 case when catalog_pick.model_id is not null then 'catalog' end) as matched_by,
         catalog_pick.source as catalog_source, catalog_pick.provider_id as catalog_provider_id,
         catalog_pick.model_id as catalog_model_id,
         ref_positions.catalog_ref_order,
@@ -129,6 +173,7 @@ final as (
     left join catalog_pick on catalog_pick.arena_model = keyed.arena_model
     left join ref_positions on ref_positions.arena_model = keyed.arena_model
     left join name_rules on name_rules.arena_model = keyed.arena_model and name_rules.rule_rank = 1
+    left join lineup_pick on lineup_pick.arena_model = keyed.arena_model
     left join pairs on pairs.arena_model = keyed.arena_model
     order by keyed.arena_model
 )

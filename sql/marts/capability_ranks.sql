@@ -1,5 +1,5 @@
--- One row per current curated model (marts.models, retired ones left out) on the run's as-of
--- date: its overall Arena Score and 95 % bounds on the latest LMArena text leaderboard
+-- One row per current lineup model (marts.catalog_lineup: curated or catalog-only, retired ones
+-- left out) on the run's as-of date: its overall Arena Score and 95 % bounds on the latest LMArena text leaderboard
 -- (marts.capability_current), rating_status (rated, newer_than_leaderboard, not_on_leaderboard,
 -- no_leaderboard), its blended price (USD per million tokens, the run's workload profile), whether
 -- it is its vendor's flagship (marts.vendor_flagships) and headline model (the flagship when rated,

@@ -34,10 +34,7 @@
 -- name or id matches; the metrics stage picks the newest current one as the edition's flagship.
 with run as (select as_of from raw.run_context),
 entries as (select * from marts.lineup_entries where lineup_model_id is not null),
-platforms as (
-    select source, lower(provider_id) as provider_id, vendor_id
-    from staging.stg_facts__platforms where vendor_id is not null
-),
+platforms as (select source, provider_id, vendor_id from marts.vendor_platforms),
 curated as (
     select models.* from staging.stg_facts__models as models cross join run
     where models.released_on is null or models.released_on <= run.as_of
@@ -276,6 +273,28 @@ priced as (
     from status
     left join family_matches using (vendor_id, model_id)
 ),
+-- the entry whose price is shown: the own-platform catalog's primary entry, else the host's
+shown as (
+    select priced.*,
+        case priced.own_source
+            when 'genai-prices' then {
+                'provider_id': priced.genai_provider_id, 'model_id': priced.genai_model_id,
+                'snapshot': priced.genai_snapshot, 'valid_from': priced.genai_valid_from,
+                'input': priced.genai_input_usd_per_mtok, 'output': priced.genai_output_usd_per_mtok,
+                'cache_read': priced.genai_cache_read_usd_per_mtok}
+            when 'litellm' then {
+                'provider_id': priced.litellm_provider_id, 'model_id': priced.litellm_model_id,
+                'snapshot': priced.litellm_snapshot, 'valid_from': priced.litellm_valid_from,
+                'input': priced.litellm_input_usd_per_mtok, 'output': priced.litellm_output_usd_per_mtok,
+                'cache_read': priced.litellm_cache_read_usd_per_mtok}
+            else {
+                'provider_id': priced.host_provider_id, 'model_id': priced.host_model_id,
+                'snapshot': priced.host_snapshot, 'valid_from': priced.host_valid_from,
+                'input': priced.hosted_input_usd_per_mtok, 'output': priced.hosted_output_usd_per_mtok,
+                'cache_read': priced.hosted_cache_read_usd_per_mtok}
+        end as entry
+    from priced
+),
 final as (
     select
         run.as_of, priced.vendor_id, priced.model_id, priced.model_name, priced.is_curated,
@@ -297,38 +316,19 @@ final as (
             when priced.hosted_count = 1 then priced.hosted_source
             when priced.hosted_count is not null then 'hosted'
         end as price_source,
-        case priced.own_source when 'genai-prices' then priced.genai_provider_id when 'litellm' then priced.litellm_provider_id
-            else priced.host_provider_id end as price_provider_id,
-        case priced.own_source when 'genai-prices' then priced.genai_model_id when 'litellm' then priced.litellm_model_id
-            else priced.host_model_id end as price_model_id,
-        case priced.own_source when 'genai-prices' then priced.genai_snapshot when 'litellm' then priced.litellm_snapshot
-            else priced.host_snapshot end as price_snapshot,
-        case priced.own_source when 'genai-prices' then priced.genai_valid_from when 'litellm' then priced.litellm_valid_from
-            else priced.host_valid_from end as price_valid_from,
-        case
-            when priced.status = 'retired' then null
-            when priced.list_input_usd_per_mtok is not null then priced.list_input_usd_per_mtok
-            when priced.own_source = 'genai-prices' then priced.genai_input_usd_per_mtok
-            when priced.own_source = 'litellm' then priced.litellm_input_usd_per_mtok
-            else priced.hosted_input_usd_per_mtok
-        end as input_usd_per_mtok,
-        case
-            when priced.status = 'retired' then null
-            when priced.list_input_usd_per_mtok is not null then priced.list_output_usd_per_mtok
-            when priced.own_source = 'genai-prices' then priced.genai_output_usd_per_mtok
-            when priced.own_source = 'litellm' then priced.litellm_output_usd_per_mtok
-            else priced.hosted_output_usd_per_mtok
+        priced.entry.provider_id as price_provider_id, priced.entry.model_id as price_model_id,
+        priced.entry.snapshot as price_snapshot, priced.entry.valid_from as price_valid_from,
+        case when priced.status <> 'retired' then coalesce(priced.list_input_usd_per_mtok, priced.entry.input) end
+            as input_usd_per_mtok,
+        case when priced.status <> 'retired' then
+            case when priced.list_input_usd_per_mtok is not null then priced.list_output_usd_per_mtok else priced.entry.output end
         end as output_usd_per_mtok,
         case
             when priced.status = 'retired' then null
-            when priced.own_source = 'genai-prices' then nullif(priced.genai_cache_read_usd_per_mtok, 0)
-            when priced.own_source = 'litellm' then nullif(priced.litellm_cache_read_usd_per_mtok, 0)
-            when priced.list_input_usd_per_mtok is null then priced.hosted_cache_read_usd_per_mtok
+            when priced.own_source is not null then nullif(priced.entry.cache_read, 0)
+            when priced.list_input_usd_per_mtok is null then priced.entry.cache_read
         end as cache_read_usd_per_mtok,
-        coalesce(case priced.own_source
-            when 'genai-prices' then priced.genai_cache_read_usd_per_mtok = 0
-            when 'litellm' then priced.litellm_cache_read_usd_per_mtok = 0
-        end, false) as is_cache_read_zero,
+        coalesce(priced.own_source is not null and priced.entry.cache_read = 0, false) as is_cache_read_zero,
         priced.status <> 'retired' and not priced.has_paid_price and priced.has_zero_price as is_free_tier,
         priced.genai_provider_id, priced.genai_model_id, priced.genai_snapshot,
         priced.genai_input_usd_per_mtok, priced.genai_output_usd_per_mtok, priced.genai_cache_read_usd_per_mtok,
@@ -345,7 +345,7 @@ final as (
         priced.hosted_input_min, priced.hosted_input_max, priced.hosted_output_min, priced.hosted_output_max,
         priced.hosted_providers, priced.hosted_source,
         priced.source_id, priced.source_as_of
-    from priced
+    from shown as priced
     cross join run
     where priced.is_text_generation
     order by priced.vendor_id, priced.model_id

@@ -89,7 +89,8 @@ final as (
         post_money_valuation, valuation_currency,
         post_money_valuation * valuation_fx_usd_per_unit as post_money_valuation_usd,
         valuation_fx_usd_per_unit, valuation_fx_rate_on, valuation_fx_source_id, valuation_fx_rate_age_days,
-        is_down_round, lead_investors, investors, source_id, source_as_of
+        is_down_round, amount_is_lower_bound, valuation_is_lower_bound, lead_investors, investors, source_id,
+        source_as_of
     from amounts
     order by vendor_id, announced_on, round_id
 )

@@ -4,7 +4,9 @@
 -- before it. A model absent from the next snapshot is retired on that date; a snapshot that
 -- quarantined the model's entry (and does not list it) neither changes nor ends its prices. Equal
 -- consecutive periods merge: `snapshot` and `source_valid_from` name the period's first rows in
--- raw.genai_prices__* (its tiers and components). is_main marks the window price_history shows.
+-- raw.genai_prices__* (its tiers and components). A snapshot that changes the model's deprecated
+-- flag opens a period on its date, so that is_deprecated is the flag known during the period.
+-- is_main marks the window price_history shows.
 with snapshots as (
     select snapshot, snapshot_on, row_number() over (order by snapshot_on, snapshot) as snapshot_seq
     from staging.stg_genai_prices__snapshots
@@ -78,8 +80,11 @@ members as (
               'is_main': kept.is_standard_segment, 'input': kept.input_usd_per_mtok,
               'output': kept.output_usd_per_mtok, 'cache_read': kept.cache_read_usd_per_mtok,
               'cache_write': kept.cache_write_usd_per_mtok, 'tiers': tier_states.tiers}
-             order by kept.time_from nulls first) as price_state
+             order by kept.time_from nulls first) as price_state,
+        coalesce(any_value(flags.is_deprecated), false) as is_deprecated
     from kept
+    left join staging.stg_genai_prices__models as flags
+        on flags.snapshot = kept.snapshot and flags.provider_id = kept.provider_id and flags.model_id = kept.model_id
     left join tier_states
         on tier_states.snapshot = kept.snapshot and tier_states.provider_id = kept.provider_id
         and tier_states.model_id = kept.model_id
@@ -95,6 +100,7 @@ flagged as (
     select *,
         case
             when lag(price_state) over by_model is distinct from price_state then 1
+            when lag(is_deprecated) over by_model is distinct from is_deprecated then 1
             when lag(period_to) over by_model is distinct from period_from then 1
             else 0
         end as opens_period

@@ -1,4 +1,4 @@
--- Every catalog entry a vendor's own platform lists (vendor_map.yaml `platforms:`) of a model
+-- Every catalog entry a vendor's own platform lists (marts.vendor_platforms) of a model
 -- the vendor makes (marts.catalog_vendor_map), up to the run's as-of date, with the lineup model
 -- it belongs to (lineup_model_id) and how it was grouped (matched_by), tried in this order:
 --   curated      a curated model's catalog_refs name the entry: every ref belongs to that model;
@@ -19,10 +19,7 @@
 -- first_seen_on: the earliest date a catalog's history shows the entry listed (a period's
 -- valid_from, or the day before the end of a period open since the catalog's first record).
 with run as (select as_of from raw.run_context),
-platforms as (
-    select source, lower(provider_id) as provider_id, vendor_id
-    from staging.stg_facts__platforms where vendor_id is not null
-),
+platforms as (select source, provider_id, vendor_id from marts.vendor_platforms),
 own_periods as (
     select h.*
     from marts.price_history as h
@@ -52,7 +49,8 @@ entries as (
         arg_max(own.model_name, coalesce(own.valid_from, date '1900-01-01')) as model_name,
         arg_max(own.mode, coalesce(own.valid_from, date '1900-01-01')) as mode,
         arg_max(own.context_window_tokens, coalesce(own.valid_from, date '1900-01-01')) as context_window_tokens,
-        bool_or(own.is_deprecated) as is_deprecated,
+        -- the catalog's flag as the period in force (else the last one listed) states it
+        arg_max(own.is_deprecated, coalesce(own.valid_from, date '1900-01-01')) as is_deprecated,
         -- the price on the as-of date, else the last price listed
         arg_max(own.input_usd_per_mtok, coalesce(own.valid_from, date '1900-01-01')) as last_input_usd_per_mtok,
         arg_max(own.output_usd_per_mtok, coalesce(own.valid_from, date '1900-01-01')) as last_output_usd_per_mtok,

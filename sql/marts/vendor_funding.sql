@@ -26,6 +26,7 @@ with final as (
         cast(null as double) as latest_post_money_usd,
         cast(null as date) as latest_valuation_on,
         cast(null as varchar) as latest_valuation_round_id,
+        cast(null as boolean) as latest_valuation_is_lower_bound,
         cast(null as date) as unicorn_on,
         cast(null as varchar) as unicorn_on_precision,
         cast(null as varchar) as unicorn_round_id,

@@ -3,7 +3,8 @@
 -- (staging.stg_facts__sources: official, press, aggregator, unrated), then the freshest, among the
 -- observations that overlap the latest one: those dated at most 180 days before it (older ones are
 -- history, not a competing value). Each observation is taken whole (a newer estimate without a
--- high end must not borrow the high end of an older one).
+-- high end must not borrow the high end of an older one). reported_total_is_lower_bound: the
+-- headline reported total is a minimum ("more than $3.1B").
 with run as (select as_of from raw.run_context),
 vendors as (select * from staging.stg_facts__vendors),
 tiers as (select source_id, tier, tier_rank from staging.stg_facts__sources),
@@ -29,7 +30,8 @@ headcount as (
 ),
 reported as (
     select vendor_id, reported_total_usd, covers as reported_total_covers, source_as_of as reported_total_on,
-           source_id as reported_total_source_id, coalesce(tiers.tier, 'unrated') as reported_total_tier
+           source_id as reported_total_source_id, coalesce(tiers.tier, 'unrated') as reported_total_tier,
+           is_lower_bound as reported_total_is_lower_bound
     from reported_overlapping left join tiers using (source_id)
     qualify row_number() over (partition by vendor_id order by coalesce(tiers.tier_rank, 4), source_as_of desc,
                                reported_total_usd desc) = 1
@@ -55,7 +57,7 @@ final as (
         vendors.funding_rounds_complete,
         headcount.headcount, headcount.headcount_on, headcount.headcount_source_id, headcount.headcount_tier,
         reported.reported_total_usd, reported.reported_total_covers, reported.reported_total_on,
-        reported.reported_total_source_id, reported.reported_total_tier,
+        reported.reported_total_source_id, reported.reported_total_tier, reported.reported_total_is_lower_bound,
         revenue.revenue_low_usd, revenue.revenue_high_usd, revenue.revenue_basis, revenue.revenue_on,
         revenue.revenue_source_id, revenue.revenue_tier,
         vendors.source_id, vendors.source_as_of

@@ -4,5 +4,5 @@ create table if not exists raw.facts__funding_rounds (
     post_money_valuation double,
     valuation_currency varchar, is_down_round boolean, lead_investors varchar[], investors varchar[],
     equity_amount double, debt_amount double, conditional_amount double, parts_source varchar, parts_as_of date,
-    source varchar, as_of date
+    amount_lower_bound boolean, valuation_lower_bound boolean, source varchar, as_of date
 );

@@ -1,3 +1,3 @@
 create table if not exists raw.facts__headcount (
-    vendor_id varchar, employees bigint, source varchar, as_of date, date_precision varchar
+    vendor_id varchar, employees bigint, lower_bound boolean, source varchar, as_of date, date_precision varchar
 );

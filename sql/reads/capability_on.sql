@@ -1,2 +1,2 @@
--- Each curated model's overall Arena Score on $day (sql/macros/capability_on.sql).
+-- Each lineup model's (curated or catalog-only) overall Arena Score on $day (sql/macros/capability_on.sql).
 select * from marts.capability_on($day) where model_id is not null

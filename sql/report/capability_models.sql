@@ -1,4 +1,4 @@
--- Every current curated model's capability and price position on the as-of date
+-- Every current lineup model's (curated or catalog-only) capability and price position on the as-of date
 -- (marts.capability_ranks, computed by the metrics stage) with its vendor's name: the capability
 -- sections, charts and summaries of the briefings and the landscape. Per vendor, rated models
 -- first, highest score first.

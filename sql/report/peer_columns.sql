@@ -17,6 +17,7 @@ final as (
         v.parent_company, v.funding_rounds_complete,
         l.model_count, l.open_weights_share, l.moe_count, l.largest_context_window,
         fu.total_raised_usd, fu.total_is_lower_bound, fu.latest_post_money_usd, fu.latest_valuation_on,
+        fu.latest_valuation_is_lower_bound,
         f.model_id as flagship_model_id, f.model_name as flagship_name,
         f.input_usd_per_mtok as flagship_input_usd_per_mtok, f.output_usd_per_mtok as flagship_output_usd_per_mtok,
         f.price_source as flagship_price_source, f.price_snapshot as flagship_price_snapshot,
