@@ -154,9 +154,10 @@ def ingest_ecb(
     try:
         _, message = ecb.refresh(url, sources)
     except InputError as exc:
-        Console(stderr=True).print(f"refused: {str(exc).splitlines()[0]}", markup=False, highlight=False)
+        Console(stderr=True).print(f"refused: {str(exc).splitlines()[0]}", markup=False, highlight=False,
+                                   soft_wrap=True)
         raise typer.Exit(1) from None
-    Console().print(message, markup=False, highlight=False)
+    Console(stderr=message.startswith("warning")).print(message, markup=False, highlight=False, soft_wrap=True)
 
 
 @ingest_app.command("litellm")

@@ -274,6 +274,14 @@ def test_the_ecb_file_is_refreshed_checked_and_kept_when_offline(tmp_path):
         ecb.refresh(str(bad), sources)
     assert "\n" not in str(refused.value) and "not an ECB reference-rate file" in str(refused.value)
     assert not dest.exists()
+    # the right header with a bad cell, and a path that does not exist: refused, nothing left behind
+    for body in ("Date,USD,\nfoo,1.0,\n", "Date,USD,\n2026-11-27,abc,\n"):
+        bad.write_text(body)
+        with pytest.raises(InputError, match="not an ECB reference-rate file"):
+            ecb.refresh(str(bad), sources)
+    with pytest.raises(InputError, match="no such file"):
+        ecb.refresh(str(tmp_path / "missing.zip"), sources)
+    assert list((sources / "ecb").iterdir()) == []
     # a good file (here the same history) is taken, and runs on these sources read it from then on;
     # other sources (the bundled ones) keep the package's file
     last, message = ecb.refresh(str(CURRENCY_FILE), sources)

@@ -129,11 +129,9 @@ def _overflowing_boxes(html: str) -> tuple[int, list]:
 
 
 def test_long_unbroken_text_keeps_every_table_on_the_page(fixture_contexts):
-    # wider than two pages: the layout rule is the same at any length beyond the page's width,
-    # and the slow corpus cases (tests/data/bad/render) run the 2,000-character field limit end to end
-    limit = 400
+    limit = 2000  # the fact files' field limit
     # the flagship's name everywhere it is printed (tables, sentences, notes), its licence, the
-    # investors and the positioning, each `limit` characters without a space
+    # investors and the positioning, each 2,000 characters without a space
     text = json.dumps(fixture_contexts["mistral"]).replace("Fixture Medium", "X" * limit)
     context = json.loads(text.replace('"proprietary"', json.dumps("L" * limit)))
     for r in context["rounds"]:

@@ -211,7 +211,7 @@ def _refresh_ecb_rates(logger: Any, sources_dir: Path) -> None:
 
     try:
         _, message = ecb.refresh(sources_dir=sources_dir)
-    except InputError as exc:
+    except (InputError, OSError) as exc:  # a refused file, or a sources folder that cannot be written
         logger.warning("ECB reference rates not refreshed: %s", str(exc).splitlines()[0])
         return
     (logger.warning if message.startswith("warning") else logger.info)(message)

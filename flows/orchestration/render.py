@@ -56,10 +56,12 @@ def render(build_path: str, staging: str, as_of: date, params: dict[str, Any], d
     # Each briefing goes to the cluster as soon as its context and charts are built here, so the
     # workers render while the next contexts are built (as the local pool does); as plain Dask
     # futures: a Prefect task per briefing cost more than the render itself.
-    cluster = (LocalCluster(n_workers=default_workers(), threads_per_worker=1, processes=True, host="127.0.0.1",
-                            dashboard_address=None) if dask_address == "local" else None)
-    planner, skipped, futures = lib.Planner(params), [], {}
+    cluster = None
     try:
+        planner, skipped, futures = lib.Planner(params), [], {}
+        if dask_address == "local":
+            cluster = LocalCluster(n_workers=default_workers(), threads_per_worker=1, processes=True,
+                                   host="127.0.0.1", dashboard_address=None)
         with connect_new(Path(build_path)) as con, Client(cluster or dask_address) as client:
             for name, context, charts, options in lib.iter_jobs(con, as_of, params, planner, skipped):
                 futures[name] = client.submit(pdf.render_briefing, context, charts, options, key=f"briefing-{name}",

@@ -119,6 +119,8 @@ def _escape_forbidden(value: Any) -> Any:
 
 
 LONG_WORDS = re.compile(r"\S{%d,}" % (LONG_WORD + 1))
+# Longer than any real name, URL or identifier in the facts: broken into chunks of this size.
+HUGE_WORD, HUGE_WORD_CHUNK = 400, 50
 
 
 def _long_words(text: str) -> Markup:
@@ -127,7 +129,14 @@ def _long_words(text: str) -> Markup:
     and the box; single quotes: harmless should it ever land in a double-quoted attribute)."""
     out, end = [], 0
     for m in LONG_WORDS.finditer(text):
-        out += [escape(text[end:m.start()]), Markup("<wbr><span class='lw'>%s</span>") % m.group()]
+        word = m.group()
+        if len(word) > HUGE_WORD:
+            # Breaking "anywhere" costs WeasyPrint time that grows with the square of a word's length
+            # (minutes for the 2,000-character field limit): a very long word gets a break
+            # opportunity every HUGE_WORD_CHUNK characters (U+200B in the text layer there).
+            word = Markup("<wbr>").join(escape(word[i:i + HUGE_WORD_CHUNK])
+                                        for i in range(0, len(word), HUGE_WORD_CHUNK))
+        out += [escape(text[end:m.start()]), Markup("<wbr><span class='lw'>%s</span>") % word]
         end = m.end()
     return Markup("").join([*out, escape(text[end:])])
 

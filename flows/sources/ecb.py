@@ -58,12 +58,15 @@ def refresh(url: str | None = None, sources_dir: Path = SOURCES_DIR, timeout: fl
                 body = response.read()
         else:
             body = Path(url).read_bytes()
+    except FileNotFoundError:
+        raise InputError(url, None, None, "no such file") from None
     except (urllib.error.URLError, OSError, TimeoutError) as exc:
         return before, (f"warning: could not download the ECB reference rates from {url} ({exc}); the rates "
                         f"in use stay those of {current_file(sources_dir)}, ending {before}")
     dest.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=dest.parent, suffix=".zip", delete=False) as tmp:
         tmp.write(body)
+    replaced = False
     try:
         rates = read_rates(tmp.name)
         after = last_rate_on(rates)
@@ -71,10 +74,13 @@ def refresh(url: str | None = None, sources_dir: Path = SOURCES_DIR, timeout: fl
             raise InputError(url, None, None, "not an ECB reference-rate file: no USD rate")
         if before is not None and after < before:
             raise InputError(url, None, None, f"its rates end {after}, before those in use ({before}): not replaced")
+        os.replace(tmp.name, dest)
+        replaced = True
     except InputError as exc:
-        os.unlink(tmp.name)
         raise InputError(url, None, None, exc.problem.splitlines()[0]) from None
-    os.replace(tmp.name, dest)
+    finally:
+        if not replaced:
+            os.unlink(tmp.name)
     return after, f"ECB reference rates refreshed from {url}: {rates.height} rates, the latest of {after} ({dest})"
 
 
@@ -91,22 +97,23 @@ def read_rates(path: Path | str | None = None) -> pl.DataFrame:
     the bundled sources."""
     path = current_file() if path is None else path
     raw = Path(path).read_bytes()
-    if zipfile.is_zipfile(io.BytesIO(raw)):
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            raw = archive.read(archive.namelist()[0])
     try:
+        if zipfile.is_zipfile(io.BytesIO(raw)):
+            with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+                raw = archive.read(archive.namelist()[0])
         wide = pl.read_csv(raw, infer_schema_length=0, null_values=["N/A", ""], truncate_ragged_lines=True)
-    except pl.exceptions.PolarsError as exc:
-        raise InputError(str(path), None, None, f"not an ECB reference-rate file: {exc}") from None
-    if not wide.columns or wide.columns[0] != "Date":
-        raise InputError(str(path), "header", None, "not an ECB reference-rate file (expected a Date column first)")
-    currencies = [c for c in wide.columns[1:] if len(c.strip()) == 3]
-    return (wide.select("Date", *currencies)
-            .unpivot(index="Date", variable_name="currency", value_name="units_per_eur")
-            .drop_nulls("units_per_eur")
-            .select(pl.col("Date").str.to_date("%Y-%m-%d").alias("rate_on"), pl.col("currency").str.strip_chars(),
-                    pl.col("units_per_eur").str.strip_chars().cast(pl.Float64))
-            .sort("currency", "rate_on"))
+        if not wide.columns or wide.columns[0] != "Date":
+            raise InputError(str(path), "header", None, "not an ECB reference-rate file (expected a Date column first)")
+        currencies = [c for c in wide.columns[1:] if len(c.strip()) == 3]
+        return (wide.select("Date", *currencies)
+                .unpivot(index="Date", variable_name="currency", value_name="units_per_eur")
+                .drop_nulls("units_per_eur")
+                .select(pl.col("Date").str.to_date("%Y-%m-%d").alias("rate_on"), pl.col("currency").str.strip_chars(),
+                        pl.col("units_per_eur").str.strip_chars().cast(pl.Float64))
+                .sort("currency", "rate_on"))
+    except (pl.exceptions.PolarsError, zipfile.BadZipFile, IndexError) as exc:
+        problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(str(path), None, None, f"not an ECB reference-rate file: {problem}") from None
 
 
 def last_rate_on(rates: pl.DataFrame) -> date | None:
