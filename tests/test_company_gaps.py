@@ -161,6 +161,9 @@ reported_funding_totals:
     assert (head.kind, head.prefix, head.value) == ("int", "more than ", 350)
     assert ctx.low_tier_warnings(vendor, facts, [], None) == [  # the headline total only
         "1 fact rests only on aggregator or unrated sources: reported total funding more than $3.10B (2026-03-30)."]
+    eur = EditionCurrency(code="EUR", usd_per_unit=1.25, per_usd=0.8)  # in an EUR edition, in euros
+    assert ctx.low_tier_warnings(vendor, facts, [], None, eur) == [
+        "1 fact rests only on aggregator or unrated sources: reported total funding more than €2.48B (2026-03-30)."]
     fund = ctx._funding(None, vendor, facts, ctx.Notes({}), config, AS_OF)
     assert fund.reported_total_is_lower_bound
     assert [(o.amount_usd, o.is_lower_bound) for o in fund.other_reported_totals] == [(2.9e9, False)]

@@ -204,10 +204,11 @@ def currency_warning(currency: EditionCurrency, config: Config) -> str | None:
             f"{currency.code} use that rate.")
 
 
-def low_tier_warnings(vendor: Row, facts: list[Row], rounds: list[Row], funding: Row | None) -> list[str]:
+def low_tier_warnings(vendor: Row, facts: list[Row], rounds: list[Row], funding: Row | None,
+                      currency: EditionCurrency | None = None) -> list[str]:
     """Facts the briefing shows that rest only on aggregator or unrated sources (report.company_facts
-    tiers): the headline headcount, reported total and revenue estimate, every round's amount and
-    valuation. One sentence listing them, or none."""
+    tiers): the headline headcount, reported total (in the edition's `currency`, USD by default)
+    and revenue estimate, every round's amount and valuation. One sentence listing them, or none."""
     funding = funding or {}
     shown = []
     for f in facts:
@@ -218,7 +219,8 @@ def low_tier_warnings(vendor: Row, facts: list[Row], rounds: list[Row], funding:
             shown.append(f"headcount {fmt.num(f['value'])} ({f['fact_on']})")
         elif f["fact"] == "reported_total" and f["source_id"] == vendor.get("reported_total_source_id") \
                 and f["fact_on"] == vendor.get("reported_total_on"):
-            shown.append(f"reported total funding {more_than(fmt.usd(f['value']), f.get('is_lower_bound'))} ({f['fact_on']})")
+            total = fmt.usd(f["value"]) if currency is None else in_currency(f["value"], currency)
+            shown.append(f"reported total funding {more_than(total, f.get('is_lower_bound'))} ({f['fact_on']})")
         elif f["fact"] == "revenue" and f["source_id"] == vendor.get("revenue_source_id") \
                 and f["fact_on"] == vendor.get("revenue_on"):
             shown.append(f"revenue estimate ({f['subject']}, {f['fact_on']})")
@@ -736,7 +738,8 @@ def vendor_context(data: ReportInputs, vendor_id: str, as_of: date, peers: list[
     rounds = data.rounds.get(vendor_id, [])
     facts = data.company_facts.get(vendor_id, [])
     funding = data.funding.get(vendor_id)
-    warnings = [w for w in [currency_warning(currency, config)] if w] + low_tier_warnings(vendor, facts, rounds, funding)
+    warnings = [w for w in [currency_warning(currency, config)] if w] + low_tier_warnings(vendor, facts, rounds, funding,
+                                                                                             currency)
     baseline = data.baselines.get(vendor_id) or {}
     peers = [p for p in (peers or config.briefing.default_peers) if p != vendor_id and p in data.vendors]
     # capability (marts.capability_ranks) and the verdict's rules (flows/report/verdict.py)
