@@ -312,3 +312,15 @@ def test_cli_sources_pointing_at_a_file_names_the_path(tmp_path, sources):
     assert result.exit_code == 1, text
     assert f"{sources / 'fx_rates.csv'}: no vendor files: this is a file, not a folder" in text
     assert not (tmp_path / "wh" / "warehouse.duckdb").exists()
+
+
+def test_a_field_named_like_the_parsers_own_marks_is_only_a_field():
+    """Keys given twice are kept beside the parsed object, never inside it: an entry with a field
+    "\\u0000duplicates" (found by the loader fuzz test) is priced, and a real duplicate is still
+    quarantined naming its field."""
+    body = (b'{"gpt-4o": {"input_cost_per_token": 2.5e-06, "output_cost_per_token": 1e-05, "litellm_provider": "openai",'
+            b' "mode": "chat", "\\u0000duplicates": ["mode"]}, "a": {"mode": "chat", "mode": "chat"}}')
+    snap = litellm_catalog.parse(body, date(2026, 1, 1), "x.json")
+    assert [(e["model_key"], e["input_usd_per_token"]) for e in snap.entries] == [("gpt-4o", 2.5e-06)]
+    assert [(q["model_key"], q["field"], q["reason"]) for q in snap.quarantine] == [
+        ("a", "mode", "field given twice in the same entry")]

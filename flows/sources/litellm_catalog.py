@@ -94,15 +94,26 @@ class _Duplicate(Exception):
     pass
 
 
-def _pairs(pairs: list[tuple[str, Any]]) -> dict:
-    out: dict = {}
+class JsonObject(dict):
+    """A parsed JSON object that remembers the keys it was given more than once (`duplicates`, in
+    order): beside the data, never inside it, so that no key of the input can pass for it."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def duplicates(value: Any) -> tuple[str, ...]:
+    """The keys a parsed JSON object was given more than once (none for anything else)."""
+    return getattr(value, "duplicates", ())
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> JsonObject:
+    out = JsonObject()
     dupes = []
     for k, v in pairs:
         if k in out:
             dupes.append(k)
         out[k] = v
-    if dupes:
-        out["\x00duplicates"] = dupes
+    out.duplicates = tuple(dupes)
     return out
 
 
@@ -184,8 +195,8 @@ def _check_entry(key: str, entry: Any) -> tuple[dict | None, list[dict], str | N
     """(entry row, tier rows, bad field, reason); a reason means the entry goes to quarantine."""
     if not isinstance(entry, dict):
         return None, [], None, f"expected an object, got {type(entry).__name__}"
-    if "\x00duplicates" in entry:
-        return None, [], entry["\x00duplicates"][0], "field given twice in the same entry"
+    if duplicates(entry):
+        return None, [], duplicates(entry)[0], "field given twice in the same entry"
     # The entry is level 2 of the document (the map is level 1).
     if _depth(entry, MAX_DEPTH - 1):
         return None, [], None, f"nested deeper than {MAX_DEPTH} levels"
@@ -296,7 +307,7 @@ def _tiered_pricing(key: str, value: Any) -> tuple[dict | None, list[dict], str 
         return None, [], name, "some tiers have token prices and others not"
     rungs: list[tuple[int, float, dict[str, float]]] = []
     for i, tier in enumerate(value, start=1):
-        if twice := tier.get("\x00duplicates"):
+        if twice := duplicates(tier):
             return None, [], name, f"tier {i}: field {twice[0][:40]!r} given twice"
         bounds = tier.get("range")
         if not (isinstance(bounds, list) and len(bounds) == 2 and all(
@@ -371,7 +382,7 @@ def parse(raw: bytes, as_of: date, source_uri: str, version: str | None = None,
     data = _load_json(text, source_uri)
     if not isinstance(data, dict):
         raise InputError(source_uri, None, None, f"expected a JSON object of model entries, got {type(data).__name__}")
-    duplicates = set(data.pop("\x00duplicates", []))
+    twice = set(duplicates(data))
     snap_id = f"litellm=={version}" if version else f"litellm@{as_of.isoformat()}#{sha[:12]}"
     snap = Snapshot(snapshot_id=snapshot_id or snap_id, as_of=as_of, sha256=sha, source_uri=source_uri,
                     version=version, content=raw)
@@ -388,7 +399,7 @@ def parse(raw: bytes, as_of: date, source_uri: str, version: str | None = None,
         if data[key] == _TOO_DEEP:
             snap.quarantine.append({"model_key": key, "field": "(entry)", "reason": f"nested deeper than {MAX_DEPTH} levels"})
             continue
-        if key in duplicates:
+        if key in twice:
             snap.quarantine.append({"model_key": key, "field": "(key)", "reason": "model key given twice in the snapshot"})
             continue
         row, tiers, bad_field, reason = _check_entry(key, data[key])

@@ -39,7 +39,6 @@ SCORE_FIELDS = ("rating", "rating_q025", "rating_q975")
 MAX_NAME = 200
 # An Arena Score is an Elo-like rating around 1000-1500; far outside this range is a unit error.
 MIN_SCORE, MAX_SCORE = 0.0, 5000.0
-_DUPES = "\x00duplicates"  # where the LiteLLM reader's JSON parser lists keys given twice
 
 
 @dataclass
@@ -69,8 +68,8 @@ def _check_entry(entry: Any) -> tuple[dict | None, str | None, str | None]:
     """(scores, bad field, reason); a reason sends the entry to quarantine."""
     if not isinstance(entry, dict):
         return None, None, f"expected an object with {', '.join(SCORE_FIELDS)}, got {type(entry).__name__}"
-    if _DUPES in entry:
-        return None, entry[_DUPES][0], "field given twice in the same entry"
+    if catalog_json.duplicates(entry):
+        return None, catalog_json.duplicates(entry)[0], "field given twice in the same entry"
     values = {}
     for name in SCORE_FIELDS:
         value = entry.get(name)
@@ -105,8 +104,8 @@ def parse(raw: bytes, as_of: date, source_uri: str, origin: str | None = None,
     if not isinstance(data, dict):
         raise InputError(source_uri, None, None,
                          f"not a leaderboard: expected an object of categories, got {type(data).__name__}")
-    if _DUPES in data:
-        raise InputError(source_uri, str(data[_DUPES][0])[:80], None, "not a leaderboard: category given twice")
+    if catalog_json.duplicates(data):
+        raise InputError(source_uri, str(catalog_json.duplicates(data)[0])[:80], None, "not a leaderboard: category given twice")
     if OVERALL not in data:
         raise InputError(source_uri, None, None,
                          f"not a leaderboard: no '{OVERALL}' (overall) category among {sorted(data)[:5]!r}")
@@ -118,7 +117,7 @@ def parse(raw: bytes, as_of: date, source_uri: str, origin: str | None = None,
                              f"not a leaderboard: category is {type(models).__name__}, expected an object of models")
         if not category.strip() or len(category) > MAX_NAME:
             raise InputError(source_uri, category[:80], None, "not a leaderboard: category name empty or too long")
-        dupes = set(models.pop(_DUPES, []))
+        dupes = set(catalog_json.duplicates(models))
         for name in sorted(models):
             where = {"category": category, "arena_model": name[:MAX_NAME]}
             if not name.strip() or len(name) > MAX_NAME:
