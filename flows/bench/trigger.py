@@ -89,8 +89,9 @@ async def _wait_for_deployment(api: str, deadline: float) -> None:
 
     async with PrefectClient(api) as client:
         while True:
-            try:
-                await client.read_deployment_by_name(DEPLOYMENT)
+            try:  # serve registers its deployments one after the other: wait for both
+                for name in (DEPLOYMENT, "vendor-briefings/daily-prices"):
+                    await client.read_deployment_by_name(name)
                 return
             except Exception:  # noqa: BLE001 - not registered yet
                 if time.time() > deadline:
