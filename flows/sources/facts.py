@@ -906,50 +906,38 @@ def load_map_rules(path: Path) -> list[MapRule]:
     return [validate_record(MapRule, item, name, f"rules[{i}]") for i, item in enumerate(data["rules"])]
 
 
-def load_platforms(path: Path) -> list[Platform]:
-    """vendor_map.yaml `platforms:` (optional): each maker's own platform in each catalog. A
-    provider listed twice for the same catalog is refused."""
+def _provider_list(path: Path, section: str, model: type[Platform] | type[Host]) -> list:
+    """The records of vendor_map.yaml's optional `section` (platforms or hosts), each checked with
+    `model`; a catalog provider listed twice in the section is refused (InputError naming both)."""
     name = _display(path)
     data = read_yaml(path)
-    items = data.get("platforms") if isinstance(data, dict) else None
+    items = data.get(section) if isinstance(data, dict) else None
     if items is None:
         return []
     if not isinstance(items, list):
-        raise InputError(name, None, "platforms", f"expected a list of platforms, got {type(items).__name__}")
-    platforms, seen = [], {}
+        raise InputError(name, None, section, f"expected a list of {section}, got {type(items).__name__}")
+    records, seen = [], {}
     for i, item in enumerate(items):
-        platform = validate_record(Platform, item, name, f"platforms[{i}]")
-        assert isinstance(platform, Platform)
-        key = (platform.source, platform.provider.lower())
+        record = validate_record(model, item, name, f"{section}[{i}]")
+        key = (record.source, record.provider.lower())
         if key in seen:
-            raise InputError(name, f"platforms[{i}]", "provider",
-                             f"{platform.source} provider {platform.provider!r} is already listed (platforms[{seen[key]}])")
+            raise InputError(name, f"{section}[{i}]", "provider",
+                             f"{record.source} provider {record.provider!r} is already listed ({section}[{seen[key]}])")
         seen[key] = i
-        platforms.append(platform)
-    return platforms
+        records.append(record)
+    return records
+
+
+def load_platforms(path: Path) -> list[Platform]:
+    """vendor_map.yaml `platforms:` (optional): each maker's own platform in each catalog. A
+    provider listed twice for the same catalog is refused."""
+    return _provider_list(path, "platforms", Platform)
 
 
 def load_hosts(path: Path) -> list[Host]:
     """vendor_map.yaml `hosts:` (optional): catalog providers that host or resell other makers'
     models and are no maker's own platform. A provider listed twice for a catalog is refused."""
-    name = _display(path)
-    data = read_yaml(path)
-    items = data.get("hosts") if isinstance(data, dict) else None
-    if items is None:
-        return []
-    if not isinstance(items, list):
-        raise InputError(name, None, "hosts", f"expected a list of hosts, got {type(items).__name__}")
-    hosts, seen = [], {}
-    for i, item in enumerate(items):
-        host = validate_record(Host, item, name, f"hosts[{i}]")
-        assert isinstance(host, Host)
-        key = (host.source, host.provider.lower())
-        if key in seen:
-            raise InputError(name, f"hosts[{i}]", "provider",
-                             f"{host.source} provider {host.provider!r} is already listed (hosts[{seen[key]}])")
-        seen[key] = i
-        hosts.append(host)
-    return hosts
+    return _provider_list(path, "hosts", Host)
 
 
 def _check_references(base: FactBase) -> None:
