@@ -23,6 +23,9 @@ from flows.report import verdict as verdicts
 
 from .conftest import BUNDLED, FIXTURE_AS_OF, FIXTURE_SOURCES, run_pipeline
 
+# With pytest-xdist the tests of the module's run all on one worker: the run is built once.
+BRIEFED = pytest.mark.xdist_group("briefed-run")
+
 LB = Path(__file__).parent / "data" / "lmarena"
 BOARD = date(2025, 3, 10)  # the latest fixture leaderboard
 
@@ -388,6 +391,7 @@ def _warehouse_value(con, vendor_id: str, figure: str, subject: str | None):
     return got[0][0] if got else None
 
 
+@BRIEFED
 def test_the_summarys_figures_equal_the_warehouses(briefed):
     con, checked = briefed["con"], 0
     for name, context in briefed["contexts"].items():
@@ -409,6 +413,7 @@ def test_the_summarys_figures_equal_the_warehouses(briefed):
     assert checked >= 15
 
 
+@BRIEFED
 def test_the_summary_says_where_the_vendor_stands(briefed):
     con = briefed["con"]
     count, open_count = con.execute("select model_count, open_weights_count from vendor_lineup where vendor_id = 'mistral'").fetchone()
@@ -426,6 +431,7 @@ def test_the_summary_says_where_the_vendor_stands(briefed):
             "rank 1–2") in openai and "of 2 vendors, level within the bounds with Fixture Small (Mistral AI)." in openai
 
 
+@BRIEFED
 def test_the_competitive_table_has_a_capability_row_with_bounds(briefed):
     ctx = briefed["contexts"]["mistral"]
     columns = {c.vendor_id: c for c in ctx.competition}
@@ -443,6 +449,7 @@ def test_the_competitive_table_has_a_capability_row_with_bounds(briefed):
     assert "1,310 (1,300–1,320) · rank 1–2 of 2" in row
 
 
+@BRIEFED
 def test_models_newer_than_the_latest_leaderboard_read_not_rated(briefed):
     rated = {r.model_id: r.rating_status for r in briefed["contexts"]["mistral"].capability.models}
     assert rated == {"fx-small": "rated", "fx-next": "newer_than_leaderboard", "fx-medium": "not_on_leaderboard"}
@@ -453,6 +460,7 @@ def test_models_newer_than_the_latest_leaderboard_read_not_rated(briefed):
     assert "1 of 3 current models (33%) have a score" in section
 
 
+@BRIEFED
 def test_products_customers_and_market_sections(briefed):
     mistral = re.sub(r"<[^>]+>", "", briefed["html"]["mistral"])
     assert "Fixture Chat" in mistral and "consumer app" in mistral and "A chat assistant." in mistral
@@ -464,6 +472,7 @@ def test_products_customers_and_market_sections(briefed):
         assert note in openai
 
 
+@BRIEFED
 def test_the_verdict_prints_no_rule_ids_or_paths(briefed):
     for name in ("mistral", "openai"):
         verdict = briefed["html"][name].split("<h2>Verdict</h2>")[1].split("<section")[0]
@@ -471,6 +480,7 @@ def test_the_verdict_prints_no_rule_ids_or_paths(briefed):
         assert "Bottom line." in verdict
 
 
+@BRIEFED
 def test_every_rule_pair_on_every_fixture_vendor(briefed):
     briefing = load_config().briefing
     con = briefed["con"]
@@ -481,6 +491,7 @@ def test_every_rule_pair_on_every_fixture_vendor(briefed):
             assert not briefing.exclusive(a, b), (vendor_id, a, b)
 
 
+@BRIEFED
 def test_every_metric_a_rule_reads_is_computed(briefed):
     metrics = {m for (m,) in briefed["con"].execute("select distinct metric from vendor_metrics").fetchall()}
     briefing = load_config().briefing
@@ -488,6 +499,7 @@ def test_every_metric_a_rule_reads_is_computed(briefed):
     assert read - metrics == set()
 
 
+@BRIEFED
 def test_the_landscape_draws_every_flagship_on_a_capability_chart(briefed):
     landscape = briefed["contexts"]["landscape"]
     assert [(f.model_id, f.is_flagship, f.score) for f in landscape.headlines] == [

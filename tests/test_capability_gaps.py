@@ -16,6 +16,9 @@ from flows.warehouse.load import ingest
 
 from .conftest import DATA, FIXTURE_SOURCES, rows
 
+# With pytest-xdist all on one worker: the module's run is built once.
+pytestmark = pytest.mark.xdist_group("capability-gaps-run")
+
 D3 = date(2025, 3, 10)  # the latest fixture leaderboard (tests/data/lmarena)
 LISTED_LATER = date(2025, 6, 1)
 

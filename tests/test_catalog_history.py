@@ -26,6 +26,9 @@ from typer.testing import CliRunner
 
 from .conftest import DATA, FIXTURE_SOURCES, rows
 
+# With pytest-xdist all on one worker: the module's build is made once.
+pytestmark = pytest.mark.xdist_group("catalog-history-build")
+
 CASE_01 = Path("/work/shared/cases/01-litellm-tiered-pricing/snapshot.json")
 GENAI_FILE = DATA / "genai-prices-data.json"
 S1 = FIXTURE_SOURCES / "litellm" / "litellm-s1.json"  # the fixture sources' bundled map, as of 2025-01-01

@@ -21,6 +21,9 @@ from flows.warehouse.load import ingest
 
 from .conftest import DATA, FIXTURE_SOURCES, rows
 
+# With pytest-xdist all on one worker: the module's build is made once.
+pytestmark = pytest.mark.xdist_group("lmarena-build")
+
 LB = DATA / "lmarena"
 V1, V2, V3 = LB / "lb-2025-01-10.json", LB / "lb-2025-02-10.json.gz", LB / "lb-2025-03-10.json"
 D1, D2, D3 = date(2025, 1, 10), date(2025, 2, 10), date(2025, 3, 10)

@@ -23,12 +23,15 @@ BIN = Path(sys.executable).parent
 
 
 @pytest.mark.slow
-def test_killed_runs_never_corrupt_what_is_published(tmp_path):
-    report = faults.campaign(tmp_path / "faults", trials=5, seed=11)  # 4 kills, one in each quarter of a run
+def test_killed_runs_never_corrupt_what_is_published(tmp_path, fixture_run):
+    # 4 kills, one in each quarter of a run, then a run to the end; fact set A's first state is
+    # the session warehouse (the same inputs and as-of date)
+    report = faults.campaign(tmp_path / "faults", trials=5, seed=11, start=fixture_run["warehouse"])
     print(json.dumps(report, indent=1))
     assert report["problems"] == []
+    # a kill timed near the end of a run can come after it finished
     assert report["faults_injected"] >= 3 and report["faults_survived"] == report["faults_injected"]
-    assert report["completed_runs"] == report["completed_runs_ok"] >= 2
+    assert report["completed_runs"] == report["completed_runs_ok"] >= 1
 
 
 def _consistent(path: Path) -> str:
@@ -36,12 +39,13 @@ def _consistent(path: Path) -> str:
 
 
 @pytest.mark.slow
-def test_readers_during_consecutive_runs(tmp_path, fixture_run):
-    """Two runs (of fact sets B, A) on a copy of the session warehouse, with readers."""
+def test_readers_during_a_run(tmp_path, fixture_run):
+    """A run (of fact set B) on a copy of the session warehouse (fact set A), with readers
+    (`make faults` runs ten in a row)."""
     import shutil
 
     shutil.copyfile(fixture_run["warehouse"], tmp_path / "warehouse.duckdb")
-    report = faults.readers_during_runs(tmp_path, runs=2, ctx={"sources": faults.fact_sets(tmp_path)})
+    report = faults.readers_during_runs(tmp_path, runs=1, ctx={"sources": faults.fact_sets(tmp_path)})
     assert report["run_failures"] == 0 and report["reader_errors"] == []
     assert report["states_seen"] >= 2 and report["reader_checks"] > 5  # several whole states, never a partial one
     assert report["cli_reader_ok"]

@@ -31,6 +31,9 @@ from genai_prices.update_prices import DEFAULT_UPDATE_URL
 
 from .conftest import DATA, FIXTURE_SOURCES, rows
 
+# With pytest-xdist all on one worker: the module's build is made once.
+pytestmark = pytest.mark.xdist_group("truth-gaps-build")
+
 LINEUP_SOURCES = DATA / "lineup" / "sources"
 PACKAGE_ON = date(2026, 11, 10)
 F1_ON, F2_ON = date(2026, 11, 12), date(2026, 11, 20)

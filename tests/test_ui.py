@@ -4,7 +4,8 @@ any work (issues 17 and 19).
 Fast: the refused parameters through the command (tests/data/bad/params-ui.yaml), the parameters'
 descriptions, the one-line log filter. Slow (a real server and `vendorbrief serve`, started once for
 the module): runs triggered through the API as the UI does, their artifacts' PDF links, refused
-runs ending Failed with one log line, daily-prices offline, and the single-vendor bench figure.
+runs ending Failed with one log line, daily-prices offline, the single-vendor bench figure,
+overlapping runs waiting for each other, and the server listening on loopback only.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -27,6 +29,9 @@ from flows.errors import InputError
 
 from .conftest import DATA, FIXTURE_SOURCES, tree
 from .harness import assert_nothing_lost, assert_refused, invoke
+
+# With pytest-xdist all on one worker: the module's served Prefect server starts once.
+pytestmark = pytest.mark.xdist_group("ui-served")
 
 PARAM_CASES = yaml.safe_load((DATA / "bad" / "params-ui.yaml").read_text())
 AS_OF = date(2026, 11, 29)
@@ -225,7 +230,9 @@ def served(tmp_path_factory, fixture_run):
     tmp = tmp_path_factory.mktemp("ui")
     shutil.copyfile(fixture_run["warehouse"], tmp / "warehouse.duckdb")
     shutil.copytree(fixture_run["out"], tmp / "out")
-    with start(tmp / "work", tmp / "warehouse.duckdb", tmp / "out") as s:
+    # a run held back by the deployment's concurrency limit tries again after 1 s, not Prefect's 30
+    with start(tmp / "work", tmp / "warehouse.duckdb", tmp / "out",
+               settings={"PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS": "1"}) as s:
         yield {**s, "tmp": tmp, "out": tmp / "out"}
 
 
@@ -296,6 +303,7 @@ def test_a_single_vendor_run_links_its_pdf(served):
     response = httpx.get(url, timeout=10)
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
     assert response.content.startswith(b"%PDF") and response.content == (served["out"] / "editions" / "2026-11-29" / "mistral.pdf").read_bytes()
+    assert {"run-summary", "data-quality"} <= set(by_key)
     assert url in by_key["run-summary"].data  # the summary's table links the same file
     assert "landscape" not in by_key["run-summary"].data.split("| briefing |")[1]  # only the selected vendor
 
@@ -350,13 +358,115 @@ def test_daily_prices_offline_fails_with_one_message(served):
 
 
 @pytest.mark.slow
-def test_the_single_vendor_bench_figure(served):
-    """What `make bench` prints (flows/bench/trigger.py): seconds from the trigger to the PDF."""
+def test_a_served_single_vendor_run_starts_warm_and_renders_only_that_briefing(served):
+    """Runs triggered through `vendorbrief serve` fork from its warm fork server and complete; the
+    trigger-to-Completed figure (what `make bench` prints, flows/bench/trigger.py) and its
+    components are printed (issue 17: <= 20 s on a quiet 2-core machine; a loaded one is slower,
+    so this test asserts the components only)."""
     from flows.bench.trigger import trigger_to_pdf
 
-    figure = trigger_to_pdf(served["api"], served["out"], FIXTURE_SOURCES, AS_OF, "openai", runs=1)
-    assert figure["vendor"] == "openai" and figure["median_s"] == figure["first_s"] > 0
-    assert figure["runs"][0]["state"] == "COMPLETED"
+    assert "forked from a warm fork server" in (served["work"] / "serve.log").read_text()
+    before = {p.name: p.read_bytes() for p in (served["out"] / "latest").glob("*.pdf")}
+    figures = trigger_to_pdf(served["api"], served["out"], FIXTURE_SOURCES, AS_OF, "mistral", runs=2)
+    print({k: v for k, v in figures.items() if k != "runs"}, [r["components"] for r in figures["runs"]])
+    assert figures["vendor"] == "mistral" and figures["first_s"] > 0 and figures["median_s"] > 0
+    for run in figures["runs"]:
+        parts = run["components"]
+        assert run["state"] == "COMPLETED"
+        assert {"pickup", "start", "render", "server_total"} <= set(parts)
+        assert "ingest" not in parts and "validate data" not in parts  # unchanged inputs: render only
+    after = {p.name: p.read_bytes() for p in (served["out"] / "latest").glob("*.pdf")}
+    # trigger_to_pdf removed mistral.pdf before each run and raised unless the run put it back
+    assert after.keys() == before.keys() and after["mistral.pdf"].startswith(b"%PDF")
+    assert after["openai.pdf"] == before["openai.pdf"] and after["landscape.pdf"] == before["landscape.pdf"]
+
+
+def _vendorbrief(args: list[str], env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([str(Path(sys.executable).parent / "vendorbrief"), *args], env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def _flow_run_logs(api: str, since: float) -> list[str]:
+    from datetime import UTC, datetime
+
+    from prefect.client.orchestration import PrefectClient
+    from prefect.client.schemas.filters import LogFilter, LogFilterTimestamp
+
+    async def read() -> list[str]:
+        async with PrefectClient(api) as client:
+            logs = await client.read_logs(LogFilter(timestamp=LogFilterTimestamp(
+                after_=datetime.fromtimestamp(since, UTC))), limit=200)
+            return [log.message for log in logs]
+
+    return asyncio.run(read())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("debug", [False, True], ids=["one-line", "debug"])
+def test_ingest_debug_shows_the_traceback_in_the_terminal_and_the_prefect_log(served, fixture_run, tmp_path, debug):
+    shutil.copyfile(fixture_run["warehouse"], tmp_path / "w.duckdb")
+    bad = Path(__file__).parent / "data" / "bad" / "litellm" / "truncated.json"
+    since = time.time()
+    result = _vendorbrief(["ingest", "litellm", str(bad), "--as-of", "2026-11-20", "--warehouse", str(tmp_path / "w.duckdb"),
+                   "--out", str(tmp_path / "out"), "--sources", str(FIXTURE_SOURCES), *(["--debug"] if debug else [])],
+                  served["env"])
+    terminal = result.stdout + result.stderr
+    assert result.returncode == 1, terminal
+    assert "truncated.json: not valid JSON" in terminal
+    logs = "\n".join(_flow_run_logs(served["api"], since - 1))
+    assert "truncated.json: not valid JSON" in logs
+    if debug:
+        assert "Traceback (most recent call last)" in terminal
+        assert "Traceback (most recent call last)" in logs and "litellm_catalog.py" in logs
+    else:
+        assert "Traceback" not in terminal and "Traceback" not in logs
+        assert [line for line in terminal.splitlines() if "truncated.json" in line][0].startswith("error:")
+
+
+@pytest.mark.slow
+def test_overlapping_runs_wait_for_each_other(served):
+    """Two runs triggered at once, each long enough (seconds: Prefect, the stages' checks) to
+    overlap the other if the deployment let them: with its concurrency limit of 1, the second
+    starts after the first ends."""
+    from prefect.client.orchestration import PrefectClient
+
+    async def two_runs() -> list:
+        async with PrefectClient(served["api"]) as client:
+            deployment = await client.read_deployment_by_name("vendor-briefings/weekly-briefings")
+            parameters = {"vendors": ["openai"], "as_of": AS_OF.isoformat(), "sources_dir": str(FIXTURE_SOURCES),
+                          "formats": ["pdf"]}
+            runs = [await client.create_flow_run_from_deployment(deployment.id, parameters=parameters) for _ in range(2)]
+            deadline = time.time() + 300
+            while True:
+                runs = [await client.read_flow_run(r.id) for r in runs]
+                if all(r.state.is_final() for r in runs) or time.time() > deadline:
+                    return runs
+                await asyncio.sleep(0.5)
+
+    first, second = asyncio.run(two_runs())
+    assert first.state.is_completed() and second.state.is_completed(), (first.state, second.state)
+    assert second.start_time >= first.end_time or first.start_time >= second.end_time
+
+
+@pytest.mark.slow
+def test_the_prefect_server_listens_on_loopback_only(served):
+    port = int(re.search(r":(\d+)/api", served["api"]).group(1))
+    out = subprocess.run(["ss", "-ltnH"], capture_output=True, text=True).stdout if shutil.which("ss") else ""
+    lines = [line for line in out.splitlines() if f":{port} " in line]
+    assert all("127.0.0.1" in line for line in lines)
+    with pytest.raises(OSError):
+        socket.create_connection((_outside_address(), port), timeout=2)
+
+
+def _outside_address() -> str:
+    """An address of this machine other than loopback (or a reserved one when there is none)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))
+            addr = s.getsockname()[0]
+        except OSError:
+            addr = "192.0.2.1"
+    return addr if not addr.startswith("127.") else "192.0.2.1"
 
 
 @pytest.mark.slow

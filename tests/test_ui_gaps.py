@@ -1,20 +1,17 @@
-"""Issue 17 and 19 gaps: warm flow runs of `vendorbrief serve` (a single-vendor run in seconds),
-`--debug` in Prefect mode, nothing left in the system's temporary directory, unlisted LiteLLM
-snapshots refused. Slow tests start a real Prefect server (no mocks)."""
+"""Issue 17 and 19 gaps: single-vendor runs rendered in the flow's process, nothing left in the
+system's temporary directory, unlisted LiteLLM snapshots refused. (Warm runs of `vendorbrief
+serve` and `--debug` in Prefect mode are tested against the served Prefect server of test_ui.)"""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
-import httpx
 import pytest
 from flows.errors import InputError
 from flows.warehouse.load import bundled_snapshots
@@ -118,98 +115,3 @@ def test_a_run_leaves_nothing_in_the_system_temporary_directory(tmp_path, reques
     failed = _run(["run", *common], env)
     assert failed.returncode == 1 and "error-severity expectation" in failed.stdout + failed.stderr
     assert list(systmp.iterdir()) == []
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`vendorbrief server` on a free port, its state in a temporary PREFECT_HOME."""
-    from flows.bench.trigger import _stop, free_port
-
-    work = tmp_path_factory.mktemp("prefect")
-    port = free_port()
-    api = f"http://127.0.0.1:{port}/api"
-    env = _env(PREFECT_HOME=str(work / "home"), PREFECT_API_URL=api)
-    proc = subprocess.Popen([str(BIN / "vendorbrief"), "server", "--port", str(port)], env=env,
-                            stdout=open(work / "server.log", "w"), stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.time() + 300
-    while True:
-        try:
-            if httpx.get(f"{api}/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert time.time() < deadline and proc.poll() is None, (work / "server.log").read_text()[-2000:]
-        time.sleep(0.5)
-    yield {"api": api, "env": env, "work": work}
-    _stop(proc)
-
-
-def _flow_run_logs(api: str, since: float) -> list[str]:
-    from datetime import UTC, datetime
-
-    from prefect.client.orchestration import PrefectClient
-    from prefect.client.schemas.filters import LogFilter, LogFilterTimestamp
-
-    async def read() -> list[str]:
-        async with PrefectClient(api) as client:
-            logs = await client.read_logs(LogFilter(timestamp=LogFilterTimestamp(
-                after_=datetime.fromtimestamp(since, UTC))), limit=200)
-            return [log.message for log in logs]
-
-    return asyncio.run(read())
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("debug", [False, True], ids=["one-line", "debug"])
-def test_ingest_debug_shows_the_traceback_in_the_terminal_and_the_prefect_log(server, fixture_run, tmp_path, debug):
-    shutil.copyfile(fixture_run["warehouse"], tmp_path / "w.duckdb")
-    bad = Path(__file__).parent / "data" / "bad" / "litellm" / "truncated.json"
-    since = time.time()
-    result = _run(["ingest", "litellm", str(bad), "--as-of", "2026-11-20", "--warehouse", str(tmp_path / "w.duckdb"),
-                   "--out", str(tmp_path / "out"), "--sources", str(FIXTURE_SOURCES), *(["--debug"] if debug else [])],
-                  server["env"])
-    terminal = result.stdout + result.stderr
-    assert result.returncode == 1, terminal
-    assert "truncated.json: not valid JSON" in terminal
-    logs = "\n".join(_flow_run_logs(server["api"], since - 1))
-    assert "truncated.json: not valid JSON" in logs
-    if debug:
-        assert "Traceback (most recent call last)" in terminal
-        assert "Traceback (most recent call last)" in logs and "litellm_catalog.py" in logs
-    else:
-        assert "Traceback" not in terminal and "Traceback" not in logs
-        assert [line for line in terminal.splitlines() if "truncated.json" in line][0].startswith("error:")
-
-
-@pytest.mark.slow
-def test_a_served_single_vendor_run_starts_warm_and_renders_only_that_briefing(server, fixture_run, tmp_path):
-    """`vendorbrief serve` against the server: triggered runs fork from the warm fork server and
-    complete; the trigger-to-Completed figure and its components are printed (issue 17: <= 20 s on
-    a quiet 2-core machine; a loaded one is slower, so this test asserts the components only)."""
-    from flows.bench import trigger
-
-    shutil.copyfile(fixture_run["warehouse"], tmp_path / "w.duckdb")
-    shutil.copytree(fixture_run["out"], tmp_path / "out")
-    before = {p.name: p.read_bytes() for p in (tmp_path / "out" / "latest").glob("*.pdf")}
-    serve = subprocess.Popen([str(BIN / "vendorbrief"), "serve", "--warehouse", str(tmp_path / "w.duckdb"),
-                              "--out", str(tmp_path / "out"), "--reports-port", str(trigger.free_port()),
-                              "--litellm-url", "http://127.0.0.1:9/none.json"], env=server["env"],
-                             stdout=open(tmp_path / "serve.log", "w"), stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.time() + 300
-        while "Serving" not in (tmp_path / "serve.log").read_text():
-            assert time.time() < deadline and serve.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
-            time.sleep(0.5)
-        assert "forked from a warm fork server" in (tmp_path / "serve.log").read_text()
-        figures = trigger.trigger_to_pdf(server["api"], tmp_path / "out", FIXTURE_SOURCES, date(2026, 11, 29), runs=2)
-    finally:
-        trigger._stop(serve)
-    print({k: v for k, v in figures.items() if k != "runs"}, [r["components"] for r in figures["runs"]])
-    for run in figures["runs"]:
-        parts = run["components"]
-        assert {"pickup", "start", "render", "server_total"} <= set(parts)
-        assert "ingest" not in parts and "validate data" not in parts  # unchanged inputs: render only
-    after = {p.name: p.read_bytes() for p in (tmp_path / "out" / "latest").glob("*.pdf")}
-    # trigger_to_pdf removed mistral.pdf before each run and raised unless the run put it back
-    assert after.keys() == before.keys() and after["mistral.pdf"].startswith(b"%PDF")
-    assert after["openai.pdf"] == before["openai.pdf"] and after["landscape.pdf"] == before["landscape.pdf"]

@@ -45,16 +45,18 @@ def _stop(proc: subprocess.Popen | None) -> None:
 
 
 @contextmanager
-def served(work: Path, warehouse: Path, out: Path, timeout: float = 240) -> Iterator[dict[str, Any]]:
-    """A Prefect server and `vendorbrief serve` on free ports, state under `work`; yields the API URL,
-    the report server's base URL and the processes' environment. Both stop on exit."""
+def served(work: Path, warehouse: Path, out: Path, timeout: float = 240,
+           settings: dict[str, str] | None = None) -> Iterator[dict[str, Any]]:
+    """A Prefect server and `vendorbrief serve` on free ports, state under `work`, with Prefect
+    `settings` (PREFECT_* names and values) for both; yields the API URL, the report server's base
+    URL and the processes' environment. Both stop on exit."""
     import httpx
 
     bin_dir = Path(sys.executable).parent
     port, reports_port = free_port(), free_port()
     api = f"http://127.0.0.1:{port}/api"
     env = {**os.environ, "PREFECT_HOME": str(work / "prefect-home"), "PREFECT_API_URL": api,
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", **(settings or {})}
     work.mkdir(parents=True, exist_ok=True)
     server = serve = None
     try:

@@ -235,8 +235,9 @@ def write(con: duckdb.DuckDBPyConnection, staging: Path, as_of: date, results: d
 def render(con: duckdb.DuckDBPyConnection, staging: Path, as_of: date, params: dict[str, Any],
            workers: int = 2) -> dict[str, Any]:
     """Render what changed into `staging` (published later by publish_reports). The pool's fork
-    server starts with the first briefing that needs rendering and imports WeasyPrint while the
-    contexts and charts are built; each briefing goes to a worker once its charts are drawn."""
+    server starts with the second briefing that needs rendering (a lone briefing renders in this
+    process) and imports WeasyPrint while the contexts and charts are built; each briefing goes
+    to a worker once its charts are drawn."""
     planner = Planner(params)
     pool: ProcessPoolExecutor | None = None
     jobs: list[tuple[str, dict, dict]] = []
@@ -255,7 +256,7 @@ def render(con: duckdb.DuckDBPyConnection, staging: Path, as_of: date, params: d
                 continue
             fonts.check_context(name, c)  # a character no bundled font has would print as nothing
             jobs.append(job)
-            if workers > 1 and pool is None:
+            if workers > 1 and pool is None and len(jobs) > 1:  # a single briefing renders here
                 pool = start_pool(workers)
         # Largest context first: the last briefings to finish are then short ones, and neither
         # worker idles long while the other finishes a long one.
