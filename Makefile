@@ -43,7 +43,7 @@ test-quick: install
 faults: install
 	$(BIN)/python -m tests.faults --trials 60
 
-# make bench BENCH_ARGS="--scales 1,10 --scale-only" for a quick scale run (issue 20)
+# make bench BENCH_ARGS="--scales 1,10 --scale-only" for a quick scale run
 BENCH_ARGS ?=
 bench: install
 	$(BIN)/python -m flows.bench $(BENCH_ARGS)

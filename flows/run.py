@@ -46,7 +46,7 @@ class RunParams:
     formats: tuple[str, ...] = ("pdf",)
     page_size: str = "A4"
     archival: bool = False
-    # ISO 4217 code of the currency amounts are shown in (an ECB reference currency; issue 14).
+    # ISO 4217 code of the currency amounts are shown in (an ECB reference currency).
     currency: str = "USD"
     full: bool = False
     # Keep a published briefing whose data did not change, even if the edition date did.

@@ -1,7 +1,7 @@
 """Shared fixtures: warehouses built once per session on the tiny fixtures and on the bundled data.
 
-The session warehouse (`fixture_run`) is shared read-only by every test of a session (of a
-pytest-xdist worker, which builds its own): a test that must write copies it first
+The session warehouse (`fixture_run`) is shared read-only by every test of a session (built once
+for all pytest-xdist workers, see `_built_once`): a test that must write copies it first
 (`published`, or shutil.copyfile into its tmp_path). Its teardown checks that nobody wrote to it.
 Whole pipeline runs belong only in the tests that are about a whole run.
 """

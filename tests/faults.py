@@ -100,7 +100,7 @@ def prepare(work: Path, start: Path | None = None) -> dict:
         seconds.append(time.monotonic() - t0)
         digests[name] = digest(folder / "warehouse.duckdb")
     assert digests["A"] != digests["B"]
-    # the quicker one: on a busy machine a run can take longer than usual, and kill times
+    # the quickest run: on a busy machine a run can take longer than usual, and kill times
     # spread over too long a span would let the last trials finish instead of being killed
     return {"sources": sources, "digests": digests, "full_run_seconds": min(seconds)}
 
@@ -247,6 +247,7 @@ def readers_during_runs(work: Path, runs: int, ctx: dict | None = None) -> dict:
         for i in range(runs):
             done = subprocess.run(command(work, ctx["sources"]["BA"[i % 2]]), capture_output=True, text=True)
             codes.append(done.returncode)
+        seen.add(new_reader(wh))  # a new reader after the last run sees its state
     finally:
         stop.set()
         thread.join()

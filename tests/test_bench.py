@@ -1,4 +1,4 @@
-"""The scale benchmark (issue 20): synthetic data that resolves like the real data, and a real run
+"""The scale benchmark: synthetic data that resolves like the real data, and a real run
 of every stage on the smallest configuration with no empty table."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The briefing a reader wants (issue 15, items 1-4): the page-1 summary generated from the
+"""The briefing a reader wants: the page-1 summary generated from the
 warehouse, capability beside price (ranks that never split overlapping intervals, frontiers,
 "not rated" models, capability claims), the verdict with a bottom line, and the products,
 customers and market sections."""

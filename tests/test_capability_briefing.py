@@ -1,4 +1,4 @@
-"""The briefings' capability figures over the vendor's whole current lineup (issue 15): catalog-only
+"""The briefings' capability figures over the vendor's whole current lineup: catalog-only
 models (listed by the vendor's own platform, no curated facts) carry their LMArena score into the
 briefing, the share of current models with a score counts them, and an unrated model says why:
 newer than the latest leaderboard ("not rated (leaderboard of D)") or older but absent from it

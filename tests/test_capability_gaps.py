@@ -1,5 +1,5 @@
-"""Issue 15's remaining capability gaps: catalog-only models (listed by the catalogs, no curated
-facts) get their LMArena score through the same data-driven name mapping; one first listed after
+"""Catalog-only models (listed by the catalogs, no curated facts)
+get their LMArena score through the same data-driven name mapping; one first listed after
 the latest leaderboard stays unrated, with that leaderboard's date; the bundled fonts draw Hangul."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 13 items 7-11: the price catalogs' history. Time-of-day prices show the price of most of
+"""The price catalogs' history. Time-of-day prices show the price of most of
 the day; LiteLLM tiered_pricing lists load priced and every entry is counted by outcome; a
 quarantined entry is not a retirement; the earliest observation of a snapshot's content dates it;
 genai-prices data files load as dated snapshots beside the installed package's data."""

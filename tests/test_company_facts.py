@@ -1,4 +1,4 @@
-"""Company facts (issue 14): how money was raised (equity, debt, conditional parts), undisclosed
+"""Company facts: how money was raised (equity, debt, conditional parts), undisclosed
 amounts, dated ECB exchange rates, editions in another currency, source tiers, ages of facts.
 
 Most tests build a small warehouse from a tiny fact folder (facts and the transform only: no

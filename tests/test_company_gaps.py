@@ -1,4 +1,4 @@
-"""Issue 14's remaining gaps: every money figure of an edition in its currency (charts, edition
+"""Every money figure of an edition in its currency (charts, edition
 changes, claim details), metric moves formatted by their unit, disputed valuations shown with
 both sources, lower bounds marked, claims on retired models not re-checked, one funding helper."""
 

@@ -1,4 +1,4 @@
-"""Coverage of the landscape (issue 16): every maker whose own platform lists at least five current
+"""Coverage of the landscape: every maker whose own platform lists at least five current
 models in a price catalog on the edition date is covered (a vendor file, a briefing) or excluded
 in data with a reason (vendor_map.yaml `platforms:` with vendor_id null); and a vendor added by a
 vendor file alone gets its briefing, with no code change."""

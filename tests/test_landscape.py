@@ -1,4 +1,4 @@
-"""The landscape at 16+ vendors (issue 16): vendors in reading order (region, then flagship price),
+"""The landscape at 16+ vendors: vendors in reading order (region, then flagship price),
 and a flagship chart whose labels never overprint (crowded points are numbered and named in a key)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Lineups from the catalogs, the flagship on the edition date, lifecycle, list vs hosted prices,
-zero prices and disputed prices (issue 13): exact values on the tiny fixture tests/data/lineup/
+zero prices and disputed prices: exact values on the tiny fixture tests/data/lineup/
 (its README says what each record is for; the expected values are worked out by hand below).
 
 The warehouse of these tests holds the fixture's curated facts, loaded and staged as a run does,

@@ -1,4 +1,4 @@
-"""Issue 19: odd and hostile inputs at the readers, one decided outcome per kind (data/README.md,
+"""Odd and hostile inputs at the readers, one decided outcome per kind (data/README.md,
 "Odd inputs: what happens"). Parser level: the loaders on a copy of the fixture sources; two runs
 through the command line check the exit code and that nothing is published."""
 
@@ -23,7 +23,7 @@ FIXTURE = DATA / "sources"
 BAD = DATA / "bad"
 ROOT = Path(__file__).parent.parent
 
-# The corpus cases added for issue 19, by kind (tests/data/bad/facts/<name>.yaml unless noted).
+# Corpus cases of odd inputs, by kind (tests/data/bad/facts/<name>.yaml unless noted).
 KINDS = {
     "encodings": ["utf16-bom-sources", "utf16-no-bom-fx-rates", "utf32-bom-vendor-map", "bom-inside-name",
                   "accepted:bom-vendor-file", "accepted:bom-fx-rates", "accepted:bom-sources", "accepted:bom-vendor-map",

@@ -1,4 +1,4 @@
-"""Clean pages (issue 15, item 5) and rendering under odd inputs (issue 19: temporary folders, long
+"""Clean pages and rendering under odd inputs (temporary folders, long
 unbroken text, control characters): the number format, footnote markers in the text layer, fonts
 that draw every character without system fonts, long tables under their headings."""
 
@@ -17,7 +17,7 @@ import duckdb
 import pytest
 from flows import formatting as fmt
 from flows.errors import VendorbriefError
-from flows.report import fonts, stage
+from flows.report import charts, fonts, stage
 from flows.report import typeset as pdf
 from flows.settings import ROOT
 from pypdf import PdfReader
@@ -101,7 +101,7 @@ def test_render_pdf_leaves_no_weasyprint_folder(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-# --- layout under long unbroken text (issue 19) -------------------------------------------------
+# --- layout under long unbroken text -------------------------------------------------
 
 @pytest.fixture(scope="module")
 def fixture_contexts(fixture_run, tmp_path_factory) -> dict:
@@ -138,14 +138,14 @@ def test_long_unbroken_text_keeps_every_table_on_the_page(fixture_contexts):
     for r in context["rounds"]:
         r["lead_investors"] = ["I" * limit]
     context["vendor"]["positioning"] = "P" * limit
-    html = pdf.briefing_html(context, stage.chart_svgs(context), True)
+    html = pdf.briefing_html(context, charts.chart_svgs(context), True)
     pages, overflowing = _overflowing_boxes(html)
     assert pages > 1 and overflowing == []
 
 
 def test_fixture_briefings_fit_their_pages(fixture_contexts):
     for name, context in fixture_contexts.items():
-        pages, overflowing = _overflowing_boxes(pdf.briefing_html(context, stage.chart_svgs(context), True))
+        pages, overflowing = _overflowing_boxes(pdf.briefing_html(context, charts.chart_svgs(context), True))
         assert overflowing == [], name
 
 
@@ -225,7 +225,7 @@ def test_non_latin_facts_are_drawn_without_system_fonts_and_nothing_is_left_in_t
     """Case 05 on a machine without fonts (FONTCONFIG_FILE with no font folder): every glyph is
     drawn from the bundled fonts (WeasyPrint gives a font with a missing glyph its own encoding,
     else Identity-H), and the run leaves nothing in the system's temporary directory."""
-    # a short path: the fork server's socket lives in the temporary directory (AF_UNIX paths are short)
+    # a short path: a fork server would put its socket in the temporary directory (AF_UNIX paths are short)
     systmp = Path(tempfile.mkdtemp(prefix="vb-"))
     try:
         done = _run(tmp_path, _sources_with(tmp_path, PAGES / "glyph-test.yaml"), "glyph-test",

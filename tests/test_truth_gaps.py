@@ -1,4 +1,4 @@
-"""Issue 13, the remaining gaps: daily-prices fetches the genai-prices data file too; a model only
+"""True on its date: daily-prices fetches the genai-prices data file too; a model only
 genai-prices lists follows genai-prices' newer data (dropped, flagged) as known on the edition
 date; the freshness note names the genai-prices snapshot in force on that date; "own platform" is
 one table built from data (marts.vendor_platforms).

@@ -1,4 +1,4 @@
-"""Issue 17 and 19 gaps: single-vendor runs rendered in the flow's process, nothing left in the
+"""Single-vendor runs rendered in the flow's process, nothing left in the
 system's temporary directory, unlisted LiteLLM snapshots refused. (Warm runs of `vendorbrief
 serve` and `--debug` in Prefect mode are tested against the served Prefect server of test_ui.)"""
 

@@ -1,4 +1,4 @@
-"""Synthetic sources shaped like the bundled ones, for the scale benchmark (issue 20).
+"""Synthetic sources shaped like the bundled ones, for the scale benchmark.
 
 `generate(folder, scale)` writes a data/sources-shaped folder holding `8 * scale` vendors and
 `scale` times the bundled LiteLLM catalog:

@@ -1,5 +1,5 @@
 """Benchmark: a single-vendor run triggered on a running Prefect server, from the trigger to the
-PDF (issue 17: at most 20 s on a 2-core machine, with unchanged inputs).
+PDF (the aim: at most 20 s on a 2-core machine, with unchanged inputs).
 
 `bench_single_vendor` starts `vendorbrief server` and `vendorbrief serve` (own PREFECT_HOME, free
 ports, 127.0.0.1) on a published warehouse, then `trigger_to_pdf` removes the vendor's published

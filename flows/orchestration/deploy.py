@@ -131,6 +131,6 @@ def serve_deployments(warehouse: Path, out_dir: Path, litellm_url: str, reports_
     from flows.orchestration.pipeline import vendor_briefings
     from flows.orchestration.warm import serve_warm
 
-    # Each run forks from a process that imported the pipeline already (issue 17: seconds, not a minute).
+    # Each run forks from a process that imported the pipeline already: seconds, not a minute.
     serve_warm(deployments(warehouse, out_dir, litellm_url, genai_prices_url), vendor_briefings, poll_seconds,
                spawn_runs)

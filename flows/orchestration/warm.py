@@ -1,4 +1,4 @@
-"""Flow runs of `vendorbrief serve` that start warm (issue 17: a single-vendor run in seconds).
+"""Flow runs of `vendorbrief serve` that start warm: a single-vendor run in seconds.
 
 Prefect's runner starts every flow run in a new *spawned* Python process, which imports Prefect,
 DuckDB, Polars, WeasyPrint and Altair again before the run begins: 5-15 s on a 2-core machine

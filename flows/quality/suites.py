@@ -165,8 +165,8 @@ def _context():
     )
 
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    # In memory only: without a Data Docs site, GX makes no temporary folder (issue 19: a run
-    # writes only inside its own folders) and logs no line about one.
+    # In memory only: without a Data Docs site, GX makes no temporary folder (a run writes
+    # only inside its own folders) and logs no line about one.
     config = DataContextConfig(store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False))
     context = gx.get_context(mode="ephemeral", project_config=config)
     context.variables.progress_bars = ProgressBarsConfig(globally=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from functools import cache
+from typing import Any
 
 import altair as alt
 
@@ -412,3 +413,28 @@ def headlines_capability_vs_price(headlines: list[dict], currency: dict | None =
               for r in rows]
     frontier = [p for p, r in zip(points, rows, strict=True) if r["on_headline_frontier"]]
     return to_svg(_capability_chart(points, [("headlines", frontier, "solid")], code, sign))
+
+
+def chart_svgs(context: dict[str, Any]) -> dict[str, str | None]:
+    """The briefing's charts as inline SVG (None where a chart has too little data), from the JSON
+    form of its context: {"workloads", "valuation", "capability"} for a vendor, {"prices",
+    "capability"} for the landscape. The local pool draws them where the contexts are built (its
+    workers then import neither Altair nor the chart converter); Dask workers draw their own
+    (`render_with_charts`)."""
+    if context["kind"] == "vendor":
+        flagship = context.get("flagship") or {}
+        currency = context.get("currency")
+        return {"workloads": workload_costs(context["workloads"], flagship.get("model_name", ""),
+                                            [p["name"] for p in context["profiles"]], currency),
+                "valuation": valuation_over_time(context["rounds"], currency),
+                "capability": capability_vs_price(context.get("capability"), currency)}
+    return {"prices": flagship_prices(context["vendors"], context.get("currency")),
+            "capability": headlines_capability_vs_price(context.get("headlines") or [], context.get("currency"))}
+
+
+def render_with_charts(context: dict[str, Any], options: dict[str, Any]) -> dict[str, bytes]:
+    """A briefing's charts (`chart_svgs`), then its HTML and PDF (`typeset.render_briefing`): what a
+    Dask worker runs, so that the cluster draws the charts too and the driver only builds contexts."""
+    from flows.report import typeset
+
+    return typeset.render_briefing(context, chart_svgs(context), options)

@@ -22,6 +22,7 @@ from flows.errors import VendorbriefError
 from flows.report import context as ctx
 from flows.report import fonts
 from flows.report import typeset as pdf
+from flows.report.charts import chart_svgs
 from flows.report.inputs import create_views, read, read_edition_rate, read_inputs
 from flows.report.model import LandscapeContext, QualityPage, QualityResult, QualitySummary, QuarantinedRow, SuiteLine, VendorContext
 from flows.settings import REPORTS_DIR
@@ -55,23 +56,6 @@ def safe_name(name: str) -> str:
     return name
 
 
-def chart_svgs(context: dict[str, Any]) -> dict[str, str | None]:
-    """The briefing's charts as inline SVG (None where a chart has too little data), from the JSON
-    form of its context. Drawn where the contexts are built, so render workers import neither
-    Altair nor the chart converter."""
-    from flows.report import charts
-
-    if context["kind"] == "vendor":
-        flagship = context.get("flagship") or {}
-        currency = context.get("currency")
-        return {"workloads": charts.workload_costs(context["workloads"], flagship.get("model_name", ""),
-                                                   [p["name"] for p in context["profiles"]], currency),
-                "valuation": charts.valuation_over_time(context["rounds"], currency),
-                "capability": charts.capability_vs_price(context.get("capability"), currency)}
-    return {"prices": charts.flagship_prices(context["vendors"], context.get("currency")),
-            "capability": charts.headlines_capability_vs_price(context.get("headlines") or [], context.get("currency"))}
-
-
 def start_pool(workers: int) -> ProcessPoolExecutor:
     """A process pool whose fork server starts now and imports WeasyPrint while the caller draws
     the first charts; the workers fork from it on the first submissions."""
@@ -83,6 +67,12 @@ def start_pool(workers: int) -> ProcessPoolExecutor:
     mp.set_forkserver_preload(["flows.report.typeset", "weasyprint"])
     forkserver.ensure_running()
     return ProcessPoolExecutor(max_workers=workers, mp_context=mp)
+
+
+def job_size(context: dict[str, Any]) -> int:
+    """A briefing's size for ordering renders, longest first: the characters of its context as
+    JSON (pages grow with the models, rounds and notes it holds)."""
+    return len(json.dumps(context, default=str))
 
 
 def templates_hash() -> str:
@@ -108,7 +98,7 @@ def briefing_contexts(con: duckdb.DuckDBPyConnection, as_of: date, vendors: list
     for v in data.vendor_ids:
         if not vendors or v in vendors:
             yield safe_name(v), ctx.vendor_context(data, v, as_of, peers, profile, config, edition)
-    if not vendors:  # a run for some vendors renders only theirs (issue 17: a single-vendor run in seconds)
+    if not vendors:  # a run for some vendors renders only theirs: a single-vendor run in seconds
         yield LANDSCAPE, ctx.landscape_context(data, as_of, config, edition)
 
 
@@ -201,11 +191,11 @@ class Planner:
 
 
 def iter_jobs(con: duckdb.DuckDBPyConnection, as_of: date, params: dict[str, Any], planner: Planner,
-              skipped: list[str]) -> Iterator[tuple[str, dict, dict, dict]]:
-    """The render jobs (name, context, charts, options), each as soon as its context and charts are
-    built, so that a caller can send it to a worker while the next is built; the names of the
-    briefings left as published are appended to `skipped`. Raises VendorbriefError when a
-    context holds a character no bundled font draws."""
+              skipped: list[str]) -> Iterator[tuple[str, dict, dict]]:
+    """The render jobs (name, context, options), each as soon as its context is built, so that a
+    caller can send it to a worker while the next is built; the names of the briefings left as
+    published are appended to `skipped`. Raises VendorbriefError when a context holds a character
+    no bundled font draws."""
     for name, c in iter_contexts(con, as_of, params.get("vendors"), params.get("peers"), params.get("profile"),
                                  params.get("currency")):
         job = planner.job(name, c)
@@ -213,7 +203,7 @@ def iter_jobs(con: duckdb.DuckDBPyConnection, as_of: date, params: dict[str, Any
             skipped.append(name)
             continue
         fonts.check_context(name, c)
-        yield name, c, chart_svgs(c), job[2]
+        yield name, c, job[2]
 
 
 def write(con: duckdb.DuckDBPyConnection, staging: Path, as_of: date, results: dict[str, dict[str, bytes]],
@@ -260,7 +250,7 @@ def render(con: duckdb.DuckDBPyConnection, staging: Path, as_of: date, params: d
                 pool = start_pool(workers)
         # Largest context first: the last briefings to finish are then short ones, and neither
         # worker idles long while the other finishes a long one.
-        jobs.sort(key=lambda j: (-len(json.dumps(j[1], default=str)), j[0]))
+        jobs.sort(key=lambda j: (-job_size(j[1]), j[0]))
         futures = {}
         for name, c, options in jobs:
             options = {**options, "tmp_dir": str(tmp)}
