@@ -101,6 +101,8 @@ def test_render_fans_out_to_a_local_dask_cluster(harness, tmp_path, fixture_run)
     assert summary["rendered"] == ["landscape", "mistral", "openai"]
     for name in summary["rendered"]:
         assert (tmp_path / "out" / "latest" / f"{name}.pdf").stat().st_size > 10_000
+    # the cluster's scratch folder was inside the render's own temporary folder, which is gone
+    assert not [p for p in (tmp_path / "out").rglob("*") if p.name in (".tmp", "dask-scratch-space")]
 
 
 def test_the_fetch_retries_three_times_with_exponential_backoff():

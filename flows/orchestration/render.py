@@ -9,6 +9,7 @@ warehouse nor a shared disk.
 from __future__ import annotations
 
 import os
+import shutil
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -41,11 +42,11 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def connect_dask(address: str) -> tuple[Any, Any]:
+def connect_dask(address: str, local_directory: Path) -> tuple[Any, Any]:
     """(client, cluster) for a scheduler's address, or for "local": a new cluster of one worker
-    process per core on 127.0.0.1 (cluster None otherwise). Local workers preload the typesetting
-    modules, and whatever `distributed.worker.preload` lists. Raises OSError when the scheduler
-    cannot be reached."""
+    process per core on 127.0.0.1 (cluster None otherwise), whose workers keep their files under
+    `local_directory` and preload the typesetting modules, and whatever
+    `distributed.worker.preload` lists. Raises OSError when the scheduler cannot be reached."""
     import dask
     from distributed import Client, LocalCluster
 
@@ -56,9 +57,10 @@ def connect_dask(address: str) -> tuple[Any, Any]:
     # the GIL from the render it samples), and with every briefing queued on a worker at once: the
     # scheduler shares this process's GIL with the driver, and a worker should not wait for it
     # between two briefings.
-    with dask.config.set({"distributed.worker.profile.enabled": False, "distributed.scheduler.worker-saturation": "inf"}):
+    with dask.config.set({"distributed.worker.profile.enabled": False, "distributed.scheduler.worker-saturation": "inf",
+                          "temporary-directory": str(local_directory)}):
         cluster = LocalCluster(n_workers=default_workers(), threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None, preload=preload)
+                               dashboard_address=None, preload=preload, local_directory=str(local_directory))
     try:
         return Client(cluster), cluster
     except BaseException:
@@ -105,8 +107,10 @@ def render(build_path: str, staging: str, as_of: date, params: dict[str, Any], d
     # task per briefing cost more than the render itself. The cluster starts in the background
     # meanwhile, its workers importing the render modules before the first briefing arrives.
     planner, skipped, futures, waiting = lib.Planner(params), [], {}, []
+    # a local cluster's scratch files stay in the render's own temporary folder, removed before writing
+    tmp = Path(staging) / lib.TMP
     with ThreadPoolExecutor(1) as starter:
-        connecting = starter.submit(connect_dask, dask_address)
+        connecting = starter.submit(connect_dask, dask_address, tmp)
         try:
             with connect_new(Path(build_path)) as con:
                 for job in lib.iter_jobs(con, as_of, params, planner, skipped):
@@ -118,5 +122,6 @@ def render(build_path: str, staging: str, as_of: date, params: dict[str, Any], d
             results = {name: f.result() for name, f in futures.items()}
         finally:
             close_dask(connecting)
+            shutil.rmtree(tmp, ignore_errors=True)
     blocked = write_briefings(build_path, staging, as_of, results, planner.manifest())
     return {"rendered": sorted(results), "skipped": sorted(skipped), "blocked_urls": blocked}
