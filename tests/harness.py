@@ -3,13 +3,16 @@ as a deployment has it, and the two outcomes every refusal must show (one messag
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+from datetime import date
 from pathlib import Path
 
 from flows.cli import app
 from typer.testing import CliRunner
 
-from .conftest import tree
+from .conftest import DATA, FIXTURE_SOURCES, tree
 
 runner = CliRunner()
 
@@ -66,3 +69,37 @@ def assert_nothing_lost(folder: Path, before: dict[str, bytes]) -> None:
     for path, body in before.items():
         assert after.get(path) == body, f"{path} changed"
     assert set(after) - set(before) <= {"warehouse.duckdb.runs.jsonl", ".warehouse.duckdb.lock"}
+
+
+# --- the capability fixture: catalog-only Mistral models beside the fixture leaderboards -------
+
+LISTED_LATER = date(2025, 6, 1)  # a LiteLLM snapshot after the latest fixture leaderboard
+
+
+def chat_entry(provider: str, per_mtok_in: float, per_mtok_out: float) -> dict:
+    """A LiteLLM chat entry priced in USD per million tokens."""
+    return {"litellm_provider": provider, "input_cost_per_token": per_mtok_in / 1e6,
+            "output_cost_per_token": per_mtok_out / 1e6, "mode": "chat"}
+
+
+def capability_sources(tmp: Path, first_snapshot: dict[str, dict]) -> Path:
+    """The fixture sources and leaderboards in `tmp/sources`, with LiteLLM's mistral provider as
+    Mistral's own platform (its lineup), `first_snapshot`'s entries added to the first LiteLLM
+    snapshot, a second snapshot of LISTED_LATER adding mistral/fx-nova, and fx-large-20250301 on
+    the 2025-03-10 leaderboard (1,333 points)."""
+    sources = tmp / "sources"
+    shutil.copytree(FIXTURE_SOURCES, sources)
+    shutil.copytree(DATA / "lmarena", sources / "lmarena")
+    with (sources / "vendor_map.yaml").open("a") as f:
+        f.write("platforms:\n  - {source: litellm, provider: mistral, vendor_id: mistral}\n")
+    folder = sources / "litellm"
+    first = json.loads((folder / "litellm-s1.json").read_text()) | first_snapshot
+    (folder / "litellm-s1.json").write_text(json.dumps(first, indent=1))
+    (folder / "litellm-s2.json").write_text(json.dumps(first | {"mistral/fx-nova": chat_entry("mistral", 1.0, 3.0)}, indent=1))
+    with (folder / "snapshots.yaml").open("a") as f:
+        f.write(f"- file: litellm-s2.json\n  version: fixture-2\n  as_of: {LISTED_LATER}\n")
+    board = sources / "lmarena" / "lb-2025-03-10.json"
+    data = json.loads(board.read_text())
+    data["full"]["fx-large-20250301"] = {"rating": 1333.0, "rating_q025": 1321.0, "rating_q975": 1345.0}
+    board.write_text(json.dumps(data))
+    return sources

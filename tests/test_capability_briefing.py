@@ -6,24 +6,17 @@ newer than the latest leaderboard ("not rated (leaderboard of D)") or older but 
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
 from datetime import date
 
 import duckdb
 import pytest
 from flows.metrics import capability
 
-from .conftest import DATA, FIXTURE_AS_OF, FIXTURE_SOURCES, run_pipeline
+from .conftest import FIXTURE_AS_OF, run_pipeline
+from .harness import LISTED_LATER, capability_sources, chat_entry
 
 BOARD = date(2025, 3, 10)  # the latest fixture leaderboard (tests/data/lmarena)
-LISTED_LATER = date(2025, 6, 1)
-
-
-def _chat(provider: str, per_mtok_in: float, per_mtok_out: float) -> dict:
-    return {"litellm_provider": provider, "input_cost_per_token": per_mtok_in / 1e6,
-            "output_cost_per_token": per_mtok_out / 1e6, "mode": "chat"}
 
 
 # The module's tests share one whole run (`briefed`): with pytest-xdist they go to one worker.
@@ -38,23 +31,8 @@ def briefed(tmp_path_factory):
     fx-old (same snapshot, on no leaderboard) and fx-nova (first listed 2025-06-01, after the
     latest leaderboard)."""
     tmp = tmp_path_factory.mktemp("capability_briefing")
-    sources = tmp / "sources"
-    shutil.copytree(FIXTURE_SOURCES, sources)
-    shutil.copytree(DATA / "lmarena", sources / "lmarena")
-    with (sources / "vendor_map.yaml").open("a") as f:
-        f.write("platforms:\n  - {source: litellm, provider: mistral, vendor_id: mistral}\n")
-    folder = sources / "litellm"
-    first = json.loads((folder / "litellm-s1.json").read_text())
-    first["mistral/fx-large"] = _chat("mistral", 2.0, 6.0)
-    first["mistral/fx-old"] = _chat("mistral", 0.5, 1.5)
-    (folder / "litellm-s1.json").write_text(json.dumps(first, indent=1))
-    (folder / "litellm-s2.json").write_text(json.dumps(first | {"mistral/fx-nova": _chat("mistral", 1.0, 3.0)}, indent=1))
-    with (folder / "snapshots.yaml").open("a") as f:
-        f.write(f"- file: litellm-s2.json\n  version: fixture-2\n  as_of: {LISTED_LATER}\n")
-    board = sources / "lmarena" / "lb-2025-03-10.json"
-    data = json.loads(board.read_text())
-    data["full"]["fx-large-20250301"] = {"rating": 1333.0, "rating_q025": 1321.0, "rating_q975": 1345.0}
-    board.write_text(json.dumps(data))
+    sources = capability_sources(tmp, {"mistral/fx-large": chat_entry("mistral", 2.0, 6.0),
+                                       "mistral/fx-old": chat_entry("mistral", 0.5, 1.5)})
     summary = run_pipeline(tmp, sources=sources, formats=("html",), workers=1)
     assert summary["status"] == "success", summary
     with duckdb.connect(str(tmp / "warehouse.duckdb"), read_only=True) as con:

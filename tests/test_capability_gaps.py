@@ -4,8 +4,6 @@ the latest leaderboard stays unrated, with that leaderboard's date; the bundled 
 
 from __future__ import annotations
 
-import json
-import shutil
 import subprocess
 from datetime import date
 
@@ -14,18 +12,13 @@ from flows.report import fonts
 from flows.warehouse import store as warehouse
 from flows.warehouse.load import ingest
 
-from .conftest import DATA, FIXTURE_SOURCES, rows
+from .conftest import rows
+from .harness import LISTED_LATER, capability_sources, chat_entry
 
 # With pytest-xdist all on one worker: the module's run is built once.
 pytestmark = pytest.mark.xdist_group("capability-gaps-run")
 
 D3 = date(2025, 3, 10)  # the latest fixture leaderboard (tests/data/lmarena)
-LISTED_LATER = date(2025, 6, 1)
-
-
-def _chat(provider: str, per_mtok_in: float, per_mtok_out: float) -> dict:
-    return {"litellm_provider": provider, "input_cost_per_token": per_mtok_in / 1e6,
-            "output_cost_per_token": per_mtok_out / 1e6, "mode": "chat"}
 
 
 @pytest.fixture(scope="module")
@@ -35,22 +28,7 @@ def built(tmp_path_factory):
     snapshot, on the 2025-03-10 leaderboard as fx-large-20250301) and fx-nova (first listed in a
     snapshot of 2025-06-01, after the latest leaderboard)."""
     tmp = tmp_path_factory.mktemp("capability_gaps")
-    sources = tmp / "sources"
-    shutil.copytree(FIXTURE_SOURCES, sources)
-    shutil.copytree(DATA / "lmarena", sources / "lmarena")
-    with (sources / "vendor_map.yaml").open("a") as f:  # Mistral's own platform in LiteLLM: its lineup
-        f.write("platforms:\n  - {source: litellm, provider: mistral, vendor_id: mistral}\n")
-    folder = sources / "litellm"
-    first = json.loads((folder / "litellm-s1.json").read_text())
-    first["mistral/fx-large"] = _chat("mistral", 2.0, 6.0)
-    (folder / "litellm-s1.json").write_text(json.dumps(first, indent=1))
-    (folder / "litellm-s2.json").write_text(json.dumps(first | {"mistral/fx-nova": _chat("mistral", 1.0, 3.0)}, indent=1))
-    with (folder / "snapshots.yaml").open("a") as f:
-        f.write(f"- file: litellm-s2.json\n  version: fixture-2\n  as_of: {LISTED_LATER}\n")
-    board = sources / "lmarena" / "lb-2025-03-10.json"
-    data = json.loads(board.read_text())
-    data["full"]["fx-large-20250301"] = {"rating": 1333.0, "rating_q025": 1321.0, "rating_q975": 1345.0}
-    board.write_text(json.dumps(data))
+    sources = capability_sources(tmp, {"mistral/fx-large": chat_entry("mistral", 2.0, 6.0)})
     build = warehouse.start_build(tmp / "w.duckdb", "test-run", date(2026, 11, 29), [])
     try:
         ingest(build.con, sources_dir=sources)
