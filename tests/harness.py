@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from datetime import date
 from pathlib import Path
 
@@ -103,3 +104,24 @@ def capability_sources(tmp: Path, first_snapshot: dict[str, dict]) -> Path:
     data["full"]["fx-large-20250301"] = {"rating": 1333.0, "rating_q025": 1321.0, "rating_q975": 1345.0}
     board.write_text(json.dumps(data))
     return sources
+
+
+def failing_server(status: int):
+    """An HTTP server on 127.0.0.1 answering every GET with `status`; and the list of the times of its requests."""
+    import http.server
+    import threading
+
+    hits = []
+
+    class Failing(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the stdlib's name
+            hits.append(time.monotonic())
+            self.send_response(status)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Failing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, hits

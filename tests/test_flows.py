@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import date
 
 import pytest
@@ -13,6 +12,7 @@ from prefect.client.orchestration import get_client
 from prefect.testing.utilities import prefect_test_harness
 
 from .conftest import FIXTURE_SOURCES
+from .harness import failing_server
 
 # Starts a Prefect server; with pytest-xdist the whole module goes to one worker (one harness).
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("prefect-harness")]
@@ -130,31 +130,11 @@ def test_litellm_fetch_retries_then_fails_keeping_the_previous_snapshot(harness,
     assert "ConnectError" in journal or "Connection refused" in journal
 
 
-def _failing_server(status: int):
-    import http.server
-    import threading
-
-    hits = []
-
-    class Failing(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the stdlib's name
-            hits.append(time.monotonic())
-            self.send_response(status)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Failing)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, hits
-
-
 @pytest.mark.parametrize(("status", "requests"), [(500, 4), (404, 1)], ids=["500-retried", "404-not-retried"])
 def test_a_failing_catalog_url_is_retried_only_when_a_retry_can_mend_it(harness, tmp_path, no_backoff, status, requests):
     """A 500 is tried once and retried three times; a 404 is not a failure a retry can mend: one
     request. Either way the run fails cleanly and writes no warehouse."""
-    server, hits = _failing_server(status)
+    server, hits = failing_server(status)
     try:
         state = vendor_briefings(**_params(tmp_path, litellm_source=f"http://127.0.0.1:{server.server_port}/prices.json",
                                            litellm_as_of=date(2026, 11, 28)), return_state=True)

@@ -28,7 +28,7 @@ import yaml
 from flows.errors import InputError
 
 from .conftest import DATA, FIXTURE_SOURCES, tree
-from .harness import assert_nothing_lost, assert_refused, invoke
+from .harness import assert_nothing_lost, assert_refused, failing_server, invoke
 
 # With pytest-xdist all on one worker: the module's served Prefect server starts once.
 pytestmark = pytest.mark.xdist_group("ui-served")
@@ -351,9 +351,17 @@ def test_an_input_error_inside_a_stage_is_one_log_line(served, tmp_path):
 
 
 @pytest.mark.slow
-def test_daily_prices_offline_fails_with_one_message(served):
-    run = _trigger(served, {"sources_dir": str(FIXTURE_SOURCES), "lock_wait_seconds": 0}, "daily-prices")
+def test_daily_prices_with_a_catalog_it_cannot_fetch_fails_with_one_message(served):
+    """The catalog answers 404: no retry (the fetch's retries and their back-off are checked in
+    test_flows), one ERROR line in the run's log, no traceback."""
+    server, hits = failing_server(404)
+    try:
+        run = _trigger(served, {"sources_dir": str(FIXTURE_SOURCES), "lock_wait_seconds": 0,
+                                "litellm_source": f"http://127.0.0.1:{server.server_port}/prices.json"}, "daily-prices")
+    finally:
+        server.shutdown()
     assert run["state"] == "FAILED" and "cannot fetch the LiteLLM snapshot" in run["message"], run
+    assert "404 Not Found" in run["message"] and len(hits) == 1
     assert run["name"] == f"daily-prices {date.today().isoformat()}"
     logs, _ = asyncio.run(_logs_and_artifacts(served["api"], run["id"], wait_for="cannot fetch"))
     errors = [l.message for l in logs if l.level >= logging.ERROR]

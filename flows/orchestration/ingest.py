@@ -16,6 +16,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
+from flows.orchestration import logs
 from flows.settings import SOURCES_DIR
 from flows.sources import genai_catalog, litellm_catalog, lmarena
 from flows.warehouse import load as lib
@@ -28,13 +29,17 @@ CATALOG_URLS = {"litellm_source": LITELLM_URL, "genai_prices_source": GENAI_PRIC
 
 
 def _network_failure(task, task_run, state) -> bool:
-    """Retry what a retry can mend: connection failures, timeouts and server errors."""
+    """Retry what a retry can mend: connection failures, timeouts and server errors. A client
+    error (4xx but 429) fails at once, as an expected error: one line in the log."""
     import httpx
 
     try:
         state.result()
     except httpx.HTTPStatusError as exc:
-        return exc.response.status_code >= 500 or exc.response.status_code == 429
+        if exc.response.status_code >= 500 or exc.response.status_code == 429:
+            return True
+        logs.remember(exc)
+        return False
     except httpx.TransportError:
         return True
     except Exception:  # noqa: BLE001 - anything else (a bad file) fails at once

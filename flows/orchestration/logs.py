@@ -52,7 +52,7 @@ class ExpectedErrors(logging.Filter):
             return not (self.console and os.environ.get(QUIET_CONSOLE_ENV))
         exc = record.exc_info[1] if record.exc_info else None
         if exc is not None and is_expected(exc):
-            self.seen.add(str(exc)[:120])
+            remember(exc)
             if "Retry" in record.getMessage():
                 record.exc_info, record.exc_text = None, None  # a retry is news: one line
                 return True
@@ -76,7 +76,14 @@ def install() -> None:
                 handler.addFilter(ExpectedErrors(console=not isinstance(handler, APILogHandler)))
 
 
+def remember(exc: BaseException) -> None:
+    """Marks `exc` as expected, so that the engine's state lines repeating its message are dropped.
+    A task that fails without retrying logs only such a line (no record carries the exception):
+    its retry condition calls this."""
+    ExpectedErrors.seen.add(str(exc)[:120])
+
+
 def report(logger: logging.Logger | logging.LoggerAdapter, exc: BaseException) -> None:
     """The one line of an expected error, at ERROR level, without traceback."""
-    ExpectedErrors.seen.add(str(exc)[:120])
+    remember(exc)
     logger.error("%s", exc, extra={MARK: True})
