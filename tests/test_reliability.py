@@ -24,13 +24,13 @@ BIN = Path(sys.executable).parent
 
 @pytest.mark.slow
 def test_killed_runs_never_corrupt_what_is_published(tmp_path, fixture_run):
-    # 4 kills, one in each quarter of a run, then a run to the end; fact set A's first state is
-    # the session warehouse (the same inputs and as-of date)
-    report = faults.campaign(tmp_path / "faults", trials=5, seed=11, start=fixture_run["warehouse"])
+    # 3 kills, one at a random time in each third of a run, then a run to the end; fact set A's
+    # first state is the session warehouse (the same inputs and as-of date). `make faults` runs 60.
+    report = faults.campaign(tmp_path / "faults", trials=3, seed=11, start=fixture_run["warehouse"])
     print(json.dumps(report, indent=1))
     assert report["problems"] == []
     # a kill timed near the end of a run can come after it finished
-    assert report["faults_injected"] >= 3 and report["faults_survived"] == report["faults_injected"]
+    assert report["faults_injected"] >= 2 and report["faults_survived"] == report["faults_injected"]
     assert report["completed_runs"] == report["completed_runs_ok"] >= 1
 
 
