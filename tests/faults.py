@@ -214,10 +214,10 @@ def new_reader(path: Path) -> str:
     return done.stdout.strip()
 
 
-def readers_during_runs(work: Path, runs: int, ctx: dict | None = None) -> dict:
+def readers_during_runs(work: Path, runs: int, ctx: dict | None = None, pause: float = 0.1) -> dict:
     """`runs` consecutive runs while a Python reader keeps the file open, new readers keep
-    opening it, and a DuckDB CLI session holds it: every run must succeed, every reader must see
-    whole states."""
+    opening it (a new process `pause` seconds after the previous one is done), and a DuckDB CLI
+    session holds it: every run must succeed, every reader must see whole states."""
     import threading
 
     ctx = ctx or prepare(work)
@@ -236,7 +236,7 @@ def readers_during_runs(work: Path, runs: int, ctx: dict | None = None) -> dict:
                 checks[0] += 1
             except Exception as exc:  # noqa: BLE001 - collected and reported
                 errors.append(repr(exc))
-            time.sleep(0.1)
+            time.sleep(pause)
 
     cli = subprocess.Popen([str(BIN / "duckdb"), "-readonly", str(wh)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True)

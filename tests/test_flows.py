@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import date
 
 import pytest
@@ -51,18 +52,54 @@ async def _runs_and_artifacts(flow_run_id):
         return children, subflow_ids, artifacts
 
 
-def test_parent_flow_runs_the_stages_and_publishes_artifacts(harness, tmp_path):
-    state = vendor_briefings(**_params(tmp_path, vendors=["mistral"], formats=["pdf"]), return_state=True)
+SECRET = "sk-test-7f3c9e1d5b"
+
+
+class _Lines(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(logging.Formatter().format(record))
+
+
+@pytest.fixture(scope="module")
+def mistral_run(harness, tmp_path_factory):
+    """One run of the parent flow (mistral's briefing) with API keys in the environment: its
+    folder, final state, artifacts, and every log line it emitted (with tracebacks)."""
+    tmp = tmp_path_factory.mktemp("flow")
+    lines = _Lines()
+    logging.getLogger().addHandler(lines)
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("OPENAI_API_KEY", SECRET)
+            mp.setenv("PREFECT_API_KEY", SECRET)
+            state = vendor_briefings(**_params(tmp, vendors=["mistral"], formats=["pdf"]), return_state=True)
+    finally:
+        logging.getLogger().removeHandler(lines)
+    _, _, artifacts = asyncio.run(_runs_and_artifacts(state.state_details.flow_run_id))
+    return {"dir": tmp, "state": state, "artifacts": artifacts, "log": lines.lines}
+
+
+def test_parent_flow_runs_the_stages_and_publishes_artifacts(mistral_run):
+    state = mistral_run["state"]
     assert state.is_completed()
     summary = state.result()
     assert summary["status"] == "success"
-    assert (tmp_path / "out" / "latest" / "mistral.pdf").exists()
+    assert (mistral_run["dir"] / "out" / "latest" / "mistral.pdf").exists()
     assert summary["rendered"] == ["mistral"]  # a run for some vendors renders only their briefings
-    _, _, artifacts = asyncio.run(_runs_and_artifacts(state.state_details.flow_run_id))
+    artifacts = mistral_run["artifacts"]
     kinds = {a.type for a in artifacts}
     keys = {a.key for a in artifacts}
     assert {"markdown", "table"} <= kinds  # Prefect stores link artifacts as markdown
     assert {"run-summary", "data-quality", "briefing-mistral"} <= keys
+
+
+def test_no_secret_reaches_logs_or_artifacts(mistral_run):
+    assert len(mistral_run["log"]) > 10 and any("Finished in state Completed" in line for line in mistral_run["log"])
+    assert not [line for line in mistral_run["log"] if SECRET in line]
+    assert mistral_run["artifacts"] and all(SECRET not in str(a.data) for a in mistral_run["artifacts"])
 
 
 def test_second_run_with_nothing_changed_skips_the_stages(harness, published):
@@ -143,14 +180,3 @@ def test_a_failing_catalog_url_is_retried_only_when_a_retry_can_mend_it(harness,
     assert state.is_failed()
     assert len(hits) == requests
     assert not (tmp_path / "warehouse.duckdb").exists()
-
-
-def test_no_secret_reaches_logs_or_artifacts(harness, tmp_path, caplog, monkeypatch):
-    secret = "sk-test-7f3c9e1d5b"
-    monkeypatch.setenv("OPENAI_API_KEY", secret)
-    monkeypatch.setenv("PREFECT_API_KEY", secret)
-    state = vendor_briefings(**_params(tmp_path, vendors=["openai"], formats=["pdf"]), return_state=True)
-    assert state.is_completed()
-    _, _, artifacts = asyncio.run(_runs_and_artifacts(state.state_details.flow_run_id))
-    assert secret not in caplog.text
-    assert all(secret not in str(a.data) for a in artifacts)

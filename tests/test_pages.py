@@ -182,36 +182,51 @@ def _pdftotext(path: Path, page: int | None = None) -> str:
     return subprocess.run(args, capture_output=True, text=True, check=True).stdout
 
 
-def _sources_with(tmp: Path, vendor_file: Path) -> Path:
-    """The fixture sources plus `vendor_file`; LiteLLM prices for every catalog key it names."""
+def _sources_with(tmp: Path, *vendor_files: Path) -> Path:
+    """The fixture sources plus `vendor_files`; LiteLLM prices for every catalog key they name."""
     sources = tmp / "sources"
     shutil.copytree(FIXTURE_SOURCES, sources)
-    text = vendor_file.read_text(encoding="utf-8")
-    (sources / "vendors" / vendor_file.name).write_text(text, encoding="utf-8")
     snapshot = sources / "litellm" / "litellm-s1.json"
     entries = json.loads(snapshot.read_text())
-    for i, key in enumerate(re.findall(r'model_key: "([^"]+)"', text)):
-        entries[key] = {"litellm_provider": key.split("/")[0], "input_cost_per_token": (i + 1) * 1e-8,
-                        "output_cost_per_token": (i + 1) * 4e-8, "mode": "chat"}
+    for vendor_file in vendor_files:
+        text = vendor_file.read_text(encoding="utf-8")
+        (sources / "vendors" / vendor_file.name).write_text(text, encoding="utf-8")
+        for i, key in enumerate(re.findall(r'model_key: "([^"]+)"', text)):
+            entries[key] = {"litellm_provider": key.split("/")[0], "input_cost_per_token": (i + 1) * 1e-8,
+                            "output_cost_per_token": (i + 1) * 4e-8, "mode": "chat"}
     snapshot.write_text(json.dumps(entries, indent=1))
     return sources
 
 
-def _run(tmp: Path, sources: Path, vendor: str, **env: str) -> subprocess.CompletedProcess:
-    """`vendorbrief run` in a fresh process (its own fork server, fontconfig and temp directory)."""
-    cmd = [sys.executable, "-m", "flows.cli", "run", "--plain", "--sources", str(sources), "--warehouse",
-           str(tmp / "wh" / "warehouse.duckdb"), "--out", str(tmp / "out"), "--as-of", FIXTURE_AS_OF.isoformat(),
-           "--formats", "pdf", "--vendors", vendor]
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env={**os.environ, **env}, timeout=1800)
+@pytest.fixture(scope="module")
+def added_vendors_run(tmp_path_factory) -> dict:
+    """One `vendorbrief run --plain` in a fresh process (its own fork server, fontconfig and temp
+    directory) on the fixture sources plus case 04 (omega-labs: 50 models, 50 funding rounds) and
+    case 05 (glyph-test: facts in non-Latin scripts); every briefing rendered on the local pool, on
+    a machine without fonts (FONTCONFIG_FILE with no font folder) and with TMPDIR an empty folder.
+    Its folder, the finished process, and what it left in TMPDIR."""
+    tmp = tmp_path_factory.mktemp("added-vendors")
+    sources = _sources_with(tmp, PAGES / "omega-labs.yaml", PAGES / "glyph-test.yaml")
+    # a short path: the fork server puts its socket in the temporary directory (AF_UNIX paths are short)
+    systmp = Path(tempfile.mkdtemp(prefix="vb-"))
+    try:
+        cmd = [sys.executable, "-m", "flows.cli", "run", "--plain", "--sources", str(sources), "--warehouse",
+               str(tmp / "wh" / "warehouse.duckdb"), "--out", str(tmp / "out"), "--as-of", FIXTURE_AS_OF.isoformat(),
+               "--formats", "pdf"]
+        env = {**os.environ, "FONTCONFIG_FILE": str(PAGES / "fonts-none.conf"), "TMPDIR": str(systmp)}
+        done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, timeout=1800)
+        left = sorted(p.name for p in systmp.iterdir())
+    finally:
+        shutil.rmtree(systmp, ignore_errors=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return {"dir": tmp, "done": done, "left_in_tmpdir": left}
 
 
 @pytest.mark.slow
-def test_long_tables_start_under_their_heading_and_no_page_is_only_a_heading(tmp_path):
+@pytest.mark.xdist_group("added-vendors")
+def test_long_tables_start_under_their_heading_and_no_page_is_only_a_heading(added_vendors_run):
     """Case 04: 50 models and 50 funding rounds; every page but the last carries text."""
-    _sources_with(tmp_path, PAGES / "omega-labs.yaml")
-    result = invoke(tmp_path, ["run", "--as-of", FIXTURE_AS_OF.isoformat(), "--formats", "pdf", "--vendors", "omega-labs"])
-    assert result.exit_code == 0, result.output[-2000:]
-    path = tmp_path / "out" / "latest" / "omega-labs.pdf"
+    path = added_vendors_run["dir"] / "out" / "latest" / "omega-labs.pdf"
     pages = len(PdfReader(str(path)).pages)
     lines = [sum(1 for line in _pdftotext(path, p).splitlines() if re.search(r"[^\W_]", line)) for p in range(1, pages + 1)]
     assert pages >= 6 and min(lines[:-1]) >= 8, lines
@@ -221,21 +236,11 @@ def test_long_tables_start_under_their_heading_and_no_page_is_only_a_heading(tmp
 
 
 @pytest.mark.slow
-def test_non_latin_facts_are_drawn_without_system_fonts_and_nothing_is_left_in_temp(tmp_path):
-    """Case 05 on a machine without fonts (FONTCONFIG_FILE with no font folder): every glyph is
-    drawn from the bundled fonts (WeasyPrint gives a font with a missing glyph its own encoding,
-    else Identity-H), and the run leaves nothing in the system's temporary directory."""
-    # a short path: a fork server would put its socket in the temporary directory (AF_UNIX paths are short)
-    systmp = Path(tempfile.mkdtemp(prefix="vb-"))
-    try:
-        done = _run(tmp_path, _sources_with(tmp_path, PAGES / "glyph-test.yaml"), "glyph-test",
-                    FONTCONFIG_FILE=str(PAGES / "fonts-none.conf"), TMPDIR=str(systmp))
-        left = list(systmp.iterdir())
-    finally:
-        shutil.rmtree(systmp, ignore_errors=True)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert left == []
-    path = tmp_path / "out" / "latest" / "glyph-test.pdf"
+@pytest.mark.xdist_group("added-vendors")
+def test_non_latin_facts_are_drawn_without_system_fonts(added_vendors_run):
+    """Case 05 on a machine without fonts: every glyph is drawn from the bundled fonts (WeasyPrint
+    gives a font with a missing glyph its own encoding, else Identity-H)."""
+    path = added_vendors_run["dir"] / "out" / "latest" / "glyph-test.pdf"
     reader = PdfReader(str(path))
     encodings = {}
     for page in reader.pages:
@@ -248,7 +253,17 @@ def test_non_latin_facts_are_drawn_without_system_fonts_and_nothing_is_left_in_t
     text = re.sub(r"\s+", " ", _pdftotext(path))
     for words in ("Ωmega Łabs 示例智能", "Đặng Thị Mẫu", "Иван Образцов", "王示例", "Ελληνικά"):
         assert words in text, words
-    assert not list((tmp_path / "out").rglob(".tmp")) and not list((tmp_path / "out").rglob(".staging-*"))
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("added-vendors")
+def test_a_run_on_the_local_pool_leaves_nothing_in_the_system_temporary_directory(added_vendors_run):
+    """Five briefings on the pool (its fork server, its workers, WeasyPrint's font copies): the
+    run's temporary files all lived in the output folder's own temporary folder, now gone."""
+    out = added_vendors_run["dir"] / "out"
+    assert sorted(p.stem for p in (out / "latest").glob("*.pdf")) == ["glyph-test", "landscape", "mistral", "omega-labs", "openai"]
+    assert added_vendors_run["left_in_tmpdir"] == []
+    assert not list(out.rglob(".tmp")) and not list(out.rglob(".staging-*"))
 
 
 RENDER_DIR = Path(__file__).parent / "data" / "bad" / "render"

@@ -45,7 +45,8 @@ def test_readers_during_a_run(tmp_path, fixture_run):
     import shutil
 
     shutil.copyfile(fixture_run["warehouse"], tmp_path / "warehouse.duckdb")
-    report = faults.readers_during_runs(tmp_path, runs=1, ctx={"sources": faults.fact_sets(tmp_path)})
+    # a new reader every half second: each is a Python process, and the run needs the cores
+    report = faults.readers_during_runs(tmp_path, runs=1, ctx={"sources": faults.fact_sets(tmp_path)}, pause=0.5)
     assert report["run_failures"] == 0 and report["reader_errors"] == []
     assert report["states_seen"] >= 2 and report["reader_checks"] > 5  # several whole states, never a partial one
     assert report["cli_reader_ok"]

@@ -230,9 +230,10 @@ def served(tmp_path_factory, fixture_run):
     tmp = tmp_path_factory.mktemp("ui")
     shutil.copyfile(fixture_run["warehouse"], tmp / "warehouse.duckdb")
     shutil.copytree(fixture_run["out"], tmp / "out")
-    # a run held back by the deployment's concurrency limit tries again after 1 s, not Prefect's 30
+    # a run held back by the deployment's concurrency limit tries again after 1 s, not Prefect's 30;
+    # the server stops at once after the last test (whose run may then show as Cancelled)
     with start(tmp / "work", tmp / "warehouse.duckdb", tmp / "out",
-               settings={"PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS": "1"}) as s:
+               settings={"PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS": "1"}, settle_seconds=0) as s:
         yield {**s, "tmp": tmp, "out": tmp / "out"}
 
 

@@ -46,10 +46,10 @@ def _stop(proc: subprocess.Popen | None) -> None:
 
 @contextmanager
 def served(work: Path, warehouse: Path, out: Path, timeout: float = 240,
-           settings: dict[str, str] | None = None) -> Iterator[dict[str, Any]]:
+           settings: dict[str, str] | None = None, settle_seconds: float = 5) -> Iterator[dict[str, Any]]:
     """A Prefect server and `vendorbrief serve` on free ports, state under `work`, with Prefect
     `settings` (PREFECT_* names and values) for both; yields the API URL, the report server's base
-    URL and the processes' environment. Both stop on exit."""
+    URL and the processes' environment. Both stop on exit, `settle_seconds` after the caller is done."""
     import httpx
 
     bin_dir = Path(sys.executable).parent
@@ -80,7 +80,7 @@ def served(work: Path, warehouse: Path, out: Path, timeout: float = 240,
         yield {"api": api, "reports": f"http://127.0.0.1:{reports_port}", "env": env, "work": work}
         # A run's process sends its last logs for a few seconds after Completed; stopping `serve`
         # meanwhile would mark that finished run Cancelled ("Runner is shutting down").
-        time.sleep(5)
+        time.sleep(settle_seconds)
     finally:
         _stop(serve)
         _stop(server)
