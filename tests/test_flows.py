@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import date
 
 import pytest
@@ -82,6 +83,23 @@ def mistral_run(harness, tmp_path_factory):
     return {"dir": tmp, "state": state, "artifacts": artifacts, "log": lines.lines}
 
 
+async def _logs(flow_run_id, wait_for: str) -> list:
+    """The logs of a run, its subflows and their tasks; waits (up to 20 s) for a line holding
+    `wait_for`, as logs reach the server in batches."""
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterParentFlowRunId, LogFilter, LogFilterFlowRunId
+
+    async with get_client() as client:
+        children = await client.read_flow_runs(flow_run_filter=FlowRunFilter(
+            parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[flow_run_id])))
+        ids = [flow_run_id, *(c.id for c in children)]
+        deadline = time.monotonic() + 20
+        while True:
+            logs = await client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=ids)), limit=200)
+            if any(wait_for in l.message for l in logs) or time.monotonic() > deadline:
+                return logs
+            await asyncio.sleep(0.5)
+
+
 def test_parent_flow_runs_the_stages_and_publishes_artifacts(mistral_run):
     state = mistral_run["state"]
     assert state.is_completed()
@@ -94,6 +112,18 @@ def test_parent_flow_runs_the_stages_and_publishes_artifacts(mistral_run):
     keys = {a.key for a in artifacts}
     assert {"markdown", "table"} <= kinds  # Prefect stores link artifacts as markdown
     assert {"run-summary", "data-quality", "briefing-mistral"} <= keys
+
+
+def test_a_catalog_file_that_cannot_be_read_fails_at_once_in_one_log_line(harness, tmp_path):
+    """A local LiteLLM file that does not exist: no retry, one ERROR line naming it, no traceback."""
+    missing = tmp_path / "no-such-map.json"
+    state = vendor_briefings(**_params(tmp_path, litellm_source=str(missing), litellm_as_of=date(2026, 11, 28)),
+                             return_state=True)
+    assert state.is_failed()
+    logs = asyncio.run(_logs(state.state_details.flow_run_id, wait_for=str(missing)))
+    errors = [l.message for l in logs if l.level >= logging.ERROR]
+    assert len(errors) == 1 and str(missing) in errors[0], errors
+    assert not [l for l in logs if "Traceback" in l.message or "Retry" in l.message]
 
 
 def test_no_secret_reaches_logs_or_artifacts(mistral_run):
@@ -170,7 +200,8 @@ def test_litellm_fetch_retries_then_fails_keeping_the_previous_snapshot(harness,
 @pytest.mark.parametrize(("status", "requests"), [(500, 4), (404, 1)], ids=["500-retried", "404-not-retried"])
 def test_a_failing_catalog_url_is_retried_only_when_a_retry_can_mend_it(harness, tmp_path, no_backoff, status, requests):
     """A 500 is tried once and retried three times; a 404 is not a failure a retry can mend: one
-    request. Either way the run fails cleanly and writes no warehouse."""
+    request. Either way the run fails cleanly, writes no warehouse, and its log holds one ERROR
+    line (the flow's) and no traceback; the retries are INFO lines."""
     server, hits = failing_server(status)
     try:
         state = vendor_briefings(**_params(tmp_path, litellm_source=f"http://127.0.0.1:{server.server_port}/prices.json",
@@ -180,3 +211,8 @@ def test_a_failing_catalog_url_is_retried_only_when_a_retry_can_mend_it(harness,
     assert state.is_failed()
     assert len(hits) == requests
     assert not (tmp_path / "warehouse.duckdb").exists()
+    logs = asyncio.run(_logs(state.state_details.flow_run_id, wait_for="cannot fetch the LiteLLM snapshot"))
+    errors = [l.message for l in logs if l.level >= logging.ERROR]
+    assert len(errors) == 1 and "cannot fetch the LiteLLM snapshot" in errors[0] and f"{status} " in errors[0], errors
+    assert not [l for l in logs if "Traceback" in l.message]
+    assert sum("Retry" in l.message for l in logs) == requests - 1

@@ -259,7 +259,8 @@ def test_non_latin_facts_are_drawn_without_system_fonts(added_vendors_run):
 @pytest.mark.xdist_group("added-vendors")
 def test_a_run_on_the_local_pool_leaves_nothing_in_the_system_temporary_directory(added_vendors_run):
     """Five briefings on the pool (its fork server, its workers, WeasyPrint's font copies): the
-    run's temporary files all lived in the output folder's own temporary folder, now gone."""
+    run's temporary files all lived in the output folder's own temporary folder, now gone. (A lone
+    briefing renders in the run's process through the same typeset.render_briefing and folder.)"""
     out = added_vendors_run["dir"] / "out"
     assert sorted(p.stem for p in (out / "latest").glob("*.pdf")) == ["glyph-test", "landscape", "mistral", "omega-labs", "openai"]
     assert added_vendors_run["left_in_tmpdir"] == []
@@ -309,8 +310,15 @@ def drawn_corpus_run(tmp_path_factory) -> str:
     mistral.yaml): the text of the briefing, without white space."""
     folder = tmp_path_factory.mktemp("drawn-corpus")
     shutil.copytree(FIXTURE_SOURCES, folder / "sources")
-    for name in DRAWN_CASES:
-        _apply_render_case(_render_case(name), folder / "sources")
+    specs = [_render_case(name) for name in DRAWN_CASES]
+    # sharing one run holds only while each case changes its own text and expects text that only
+    # its change brings in
+    edits = [(spec["file"], spec["replace"][0]) for spec in specs]
+    assert len(set(edits)) == len(edits), edits
+    original = "".join(p.read_text(encoding="utf-8") for p in sorted(FIXTURE_SOURCES.rglob("*.yaml")))
+    assert not [piece for spec in specs for piece in spec["expect"] if piece in original]
+    for spec in specs:
+        _apply_render_case(spec, folder / "sources")
     result = _run_mistral(folder)
     assert result.exit_code == 0, result.output[-2000:]
     # in drawing order (pypdf), not in layout order: side by side, two long cells interleave

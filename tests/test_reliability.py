@@ -25,7 +25,8 @@ BIN = Path(sys.executable).parent
 @pytest.mark.slow
 def test_killed_runs_never_corrupt_what_is_published(tmp_path, fixture_run):
     # 3 kills, one at a random time in each third of a run, then a run to the end; fact set A's
-    # first state is the session warehouse (the same inputs and as-of date). `make faults` runs 60.
+    # first state is the session warehouse (the same inputs and as-of date). `make faults` runs 60
+    # trials (48 kills).
     report = faults.campaign(tmp_path / "faults", trials=3, seed=11, start=fixture_run["warehouse"])
     print(json.dumps(report, indent=1))
     assert report["problems"] == []
@@ -45,7 +46,8 @@ def test_readers_during_a_run(tmp_path, fixture_run):
     import shutil
 
     shutil.copyfile(fixture_run["warehouse"], tmp_path / "warehouse.duckdb")
-    # a new reader every half second: each is a Python process, and the run needs the cores
+    # a new reader 0.5 s after the previous one is done (about one a second): each is a Python
+    # process, and the run needs the cores; `make faults` samples densely (pause 0.1 s)
     report = faults.readers_during_runs(tmp_path, runs=1, ctx={"sources": faults.fact_sets(tmp_path)}, pause=0.5)
     assert report["run_failures"] == 0 and report["reader_errors"] == []
     assert report["states_seen"] >= 2 and report["reader_checks"] > 5  # several whole states, never a partial one

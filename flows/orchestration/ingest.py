@@ -29,21 +29,20 @@ CATALOG_URLS = {"litellm_source": LITELLM_URL, "genai_prices_source": GENAI_PRIC
 
 
 def _network_failure(task, task_run, state) -> bool:
-    """Retry what a retry can mend: connection failures, timeouts and server errors. A client
-    error (4xx but 429) fails at once, as an expected error: one line in the log."""
+    """Retry what a retry can mend: connection failures, timeouts, server errors and 429. Anything
+    else fails at once: a client error (a 4xx other than 429), a file that is not a catalog. An
+    expected error that fails at once is remembered, so that the log shows it in one line: Prefect
+    writes the record that carries the exception only when the retries run out."""
     import httpx
 
     try:
         state.result()
-    except httpx.HTTPStatusError as exc:
-        if exc.response.status_code >= 500 or exc.response.status_code == 429:
-            return True
-        logs.remember(exc)
-        return False
-    except httpx.TransportError:
-        return True
-    except Exception:  # noqa: BLE001 - anything else (a bad file) fails at once
-        return False
+    except Exception as exc:  # noqa: BLE001 - the failure is classified, not handled
+        status = exc.response.status_code if isinstance(exc, httpx.HTTPStatusError) else None
+        retry = isinstance(exc, httpx.TransportError) or (status is not None and (status >= 500 or status == 429))
+        if not retry and logs.is_expected(exc):
+            logs.remember(exc)
+        return retry
     return False
 
 

@@ -79,8 +79,9 @@ def install() -> None:
 def remember(exc: BaseException) -> None:
     """Marks `exc` as expected, so that the engine's state lines repeating its message are dropped.
     A task that fails without retrying logs only such a line (no record carries the exception):
-    its retry condition calls this."""
-    ExpectedErrors.seen.add(str(exc)[:120])
+    its retry condition calls this. An empty message is not remembered: it would match every line."""
+    if message := str(exc)[:120]:
+        ExpectedErrors.seen.add(message)
 
 
 def report(logger: logging.Logger | logging.LoggerAdapter, exc: BaseException) -> None:
