@@ -400,15 +400,18 @@ def _vendorbrief(args: list[str], env: dict[str, str], timeout: float = 600) -> 
 
 
 def _flow_run_logs(api: str, since: float) -> list[str]:
+    """The log lines of the flow runs (and their tasks) that started after `since` (epoch seconds):
+    a late batch of an earlier test's run on the shared server is not among them."""
     from datetime import UTC, datetime
 
     from prefect.client.orchestration import PrefectClient
-    from prefect.client.schemas.filters import LogFilter, LogFilterTimestamp
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterStartTime, LogFilter, LogFilterFlowRunId
 
     async def read() -> list[str]:
         async with PrefectClient(api) as client:
-            logs = await client.read_logs(LogFilter(timestamp=LogFilterTimestamp(
-                after_=datetime.fromtimestamp(since, UTC))), limit=200)
+            runs = await client.read_flow_runs(flow_run_filter=FlowRunFilter(
+                start_time=FlowRunFilterStartTime(after_=datetime.fromtimestamp(since, UTC))))
+            logs = await client.read_logs(LogFilter(flow_run_id=LogFilterFlowRunId(any_=[r.id for r in runs])), limit=200)
             return [log.message for log in logs]
 
     return asyncio.run(read())
