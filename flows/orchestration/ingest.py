@@ -75,7 +75,7 @@ def load_genai_prices(build_path: str, extra_snapshot: str | None = None, extra_
 def load_litellm_snapshots(build_path: str, extra_snapshot: str | None, extra_as_of: date | None,
                            sources_dir: str, extra_source: str | None = None) -> dict:
     """Task: the bundled LiteLLM snapshots and the extra one (if any) into raw.litellm__*."""
-    snaps = lib.bundled_snapshots(Path(sources_dir))
+    snaps = lib.iter_bundled_snapshots(Path(sources_dir))  # read one at a time, as they are loaded
     extra = ([litellm_catalog.load_path(Path(extra_snapshot), extra_as_of, source_uri=extra_source)]
              if extra_snapshot else [])
     with connect_new(Path(build_path)) as con:
