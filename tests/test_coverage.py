@@ -219,3 +219,16 @@ def test_a_vendor_added_by_its_file_alone_gets_its_briefing(tmp_path):
     assert "$0.40 / $2.20" in html  # genai-prices minimax/minimax-m1 on 2026-11-29, USD per million tokens
     landscape = re.sub(r"<[^>]+>", "", (latest / "landscape.html").read_text())
     assert "MiniMax" in landscape and "3 vendors side by side" in landscape
+
+
+@BUNDLED
+def test_two_platforms_listing_one_id_go_by_the_vendor_maps_order(con_bundled):
+    """genai-prices lists GLM models under Z.ai (USD list) and BigModel (CNY, converted); both are
+    Zhipu's own platforms. The first in vendor_map.yaml `platforms:` (Z.ai) gives the genai-prices
+    price, whatever the order DuckDB meets the rows in; LiteLLM's zai entry then agrees with it."""
+    lineup = rows(con_bundled, """select price_source, price_provider_id, input_usd_per_mtok, output_usd_per_mtok,
+                                         genai_input_usd_per_mtok, genai_output_usd_per_mtok, input_relative_difference
+                                  from catalog_lineup where vendor_id = 'zhipuai' and model_id = 'GLM-4.7'""")
+    assert lineup == [{"price_source": "genai-prices", "price_provider_id": "zai", "input_usd_per_mtok": 0.6,
+                       "output_usd_per_mtok": 2.2, "genai_input_usd_per_mtok": 0.6, "genai_output_usd_per_mtok": 2.2,
+                       "input_relative_difference": 0.0}]

@@ -48,7 +48,7 @@ observed as (
 grouped as (
     select
         entries.vendor_id, entries.lineup_model_id as model_id,
-        arg_min(entries.model_name, (entries.model_id <> entries.lineup_model_id, entries.model_id))
+        arg_min(entries.model_name, (entries.model_id <> entries.lineup_model_id, entries.model_id, entries.source, entries.provider_id))
             filter (where entries.model_name is not null) as catalog_name,
         min(entries.first_seen_on) filter (where entries.matched_by <> 'latest') as first_seen_on,
         bool_or(entries.is_listed) as is_listed,
@@ -82,18 +82,24 @@ grouped as (
     cross join run
     group by all
 ),
--- each catalog's primary own-platform entry listing the model today (a paid price first)
+-- each catalog's primary own-platform entry listing the model today (a paid price first); two
+-- platforms of one vendor listing the same id (Z.ai in USD, BigModel in CNY) go by the order of
+-- vendor_map.yaml `platforms:`, so that the choice never depends on row order
 primary_entries as (
     select entries.*,
         coalesce(entries.input_usd_per_mtok, 0) > 0 or coalesce(entries.output_usd_per_mtok, 0) > 0 as is_paid
     from entries
+    left join marts.vendor_platforms as platform
+        on platform.source = entries.source and platform.provider_id = lower(entries.provider_id)
+        and platform.vendor_id = entries.vendor_id
     where entries.is_listed
     qualify row_number() over (
         partition by entries.vendor_id, entries.lineup_model_id, entries.source
         order by (coalesce(entries.input_usd_per_mtok, 0) > 0 or coalesce(entries.output_usd_per_mtok, 0) > 0) desc,
                  entries.curated_ref_order nulls last,
                  (entries.bare_id = entries.lineup_model_id or entries.model_id = entries.lineup_model_id) desc,
-                 (entries.matched_by = 'latest'), entries.model_id) = 1
+                 (entries.matched_by = 'latest'), entries.model_id,
+                 platform.platform_order nulls last, entries.provider_id) = 1
 ),
 genai_primary as (select * from primary_entries where source = 'genai-prices' and is_paid),
 litellm_primary as (select * from primary_entries where source = 'litellm' and is_paid),
