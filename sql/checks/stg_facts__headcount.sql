@@ -7,7 +7,7 @@ with h as (
         lag(employees) over w as previous_employees,
         lag(source_as_of) over w as previous_on
     from staging.stg_facts__headcount
-    window w as (partition by vendor_id order by source_as_of, employees)
+    window w as (partition by vendor_id order by source_as_of, employees, source_id)
 )
 select
     *,

@@ -79,7 +79,7 @@ priced as (
 -- curated catalog_refs on the vendor's own platform: a ref without provider names the LiteLLM key
 curated as (
     select priced.source, priced.provider_id, priced.model_id,
-           arg_min(refs.model_id, refs.ref_order) as curated_model_id, min(refs.ref_order) as ref_order
+           arg_min(refs.model_id, (refs.ref_order, refs.model_id)) as curated_model_id, min(refs.ref_order) as ref_order
     from priced
     join staging.stg_facts__model_catalog_refs as refs
         on refs.source = priced.source and refs.catalog_model_id = priced.model_id
@@ -178,7 +178,7 @@ suffix_matches as (
         and base.compare_output is not distinct from suffixed.compare_output
     qualify row_number() over (
         partition by suffixed.source, suffixed.provider_id, suffixed.model_id
-        order by (base.source = suffixed.source) desc, base.source, base.model_id) = 1
+        order by (base.source = suffixed.source) desc, base.source, base.model_id, base.provider_id) = 1
 ),
 second_pass as (
     select first_pass.*,

@@ -26,7 +26,7 @@ headcount as (
            coalesce(tiers.tier, 'unrated') as headcount_tier
     from headcount_overlapping left join tiers using (source_id)
     qualify row_number() over (partition by vendor_id order by coalesce(tiers.tier_rank, 4), source_as_of desc,
-                               employees desc) = 1
+                               employees desc, source_id) = 1
 ),
 reported as (
     select vendor_id, reported_total_usd, covers as reported_total_covers, source_as_of as reported_total_on,
@@ -34,14 +34,14 @@ reported as (
            is_lower_bound as reported_total_is_lower_bound
     from reported_overlapping left join tiers using (source_id)
     qualify row_number() over (partition by vendor_id order by coalesce(tiers.tier_rank, 4), source_as_of desc,
-                               reported_total_usd desc) = 1
+                               reported_total_usd desc, source_id) = 1
 ),
 revenue as (
     select vendor_id, revenue_low_usd, revenue_high_usd, basis as revenue_basis, source_as_of as revenue_on,
            source_id as revenue_source_id, coalesce(tiers.tier, 'unrated') as revenue_tier
     from revenue_overlapping left join tiers using (source_id)
     qualify row_number() over (partition by vendor_id order by coalesce(tiers.tier_rank, 4), source_as_of desc,
-                               revenue_low_usd desc) = 1
+                               revenue_low_usd desc, revenue_high_usd desc nulls last, source_id) = 1
 ),
 final as (
     select
