@@ -232,3 +232,18 @@ def test_two_platforms_listing_one_id_go_by_the_vendor_maps_order(con_bundled):
     assert lineup == [{"price_source": "genai-prices", "price_provider_id": "zai", "input_usd_per_mtok": 0.6,
                        "output_usd_per_mtok": 2.2, "genai_input_usd_per_mtok": 0.6, "genai_output_usd_per_mtok": 2.2,
                        "input_relative_difference": 0.0}]
+
+
+@BUNDLED
+def test_a_quality_warning_lists_each_failing_row_once_in_a_vendors_briefing(con_bundled):
+    """A failing row that names both the vendor and one of its models (DeepSeek's disputed prices)
+    is one row of the vendor's sample, not one per id it names."""
+    import json
+    from collections import Counter
+
+    warnings = rows(con_bundled, "select vendor_id, suite, vendor_sample, unexpected_sample from report.vendor_quality_warnings")
+    assert any(w["vendor_id"] == "deepseek" and w["suite"] == "lineup_prices" for w in warnings)
+    for w in warnings:
+        mine = Counter(json.dumps(r, sort_keys=True) for r in json.loads(w["vendor_sample"]))
+        sample = Counter(json.dumps(r, sort_keys=True) for r in json.loads(w["unexpected_sample"]))
+        assert mine and all(mine[r] <= sample[r] for r in mine), w

@@ -16,11 +16,15 @@ sample_rows as (
     from report.run_quality q
     where not q.success
 ),
+-- a sample row counts once for a vendor, however many of its keys (its id, a model id) it names
 vendor_rows as (
-    select k.vendor_id, s.suite, s.expectation, s.column_name, s.description, s.observed_value, s.unexpected_sample,
+    select v.vendor_id, s.suite, s.expectation, s.column_name, s.description, s.observed_value, s.unexpected_sample,
            to_json(list(s.sample_row order by s.sample_order))::varchar as vendor_sample
     from sample_rows s
-    join keys k on contains(s.sample_row::varchar, '"' || k.key || '"')
+    cross join marts.vendors v
+    where exists (
+        select 1 from keys k where k.vendor_id = v.vendor_id and contains(s.sample_row::varchar, '"' || k.key || '"')
+    )
     group by all
 ),
 final as (
