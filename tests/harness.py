@@ -125,3 +125,21 @@ def failing_server(status: int):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Failing)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, hits
+
+
+async def run_logs(client, flow_run_id, wait_for: str | None = None) -> list:
+    """The logs of a flow run, its subflows and their tasks, read with a Prefect `client`; with
+    `wait_for`, waits (up to 20 s) for a line holding it, as logs reach the server in batches."""
+    import asyncio
+
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterParentFlowRunId, LogFilter, LogFilterFlowRunId
+
+    children = await client.read_flow_runs(flow_run_filter=FlowRunFilter(
+        parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[flow_run_id])))
+    ids = [flow_run_id, *(c.id for c in children)]
+    deadline = time.monotonic() + 20
+    while True:
+        logs = await client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=ids)), limit=200)
+        if wait_for is None or any(wait_for in line.message for line in logs) or time.monotonic() > deadline:
+            return logs
+        await asyncio.sleep(0.5)

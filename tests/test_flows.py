@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from datetime import date
 
 import pytest
@@ -14,7 +13,7 @@ from prefect.client.orchestration import get_client
 from prefect.testing.utilities import prefect_test_harness
 
 from .conftest import FIXTURE_SOURCES
-from .harness import failing_server
+from .harness import failing_server, run_logs
 
 # Starts a Prefect server; with pytest-xdist the whole module goes to one worker (one harness).
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("prefect-harness")]
@@ -84,20 +83,8 @@ def mistral_run(harness, tmp_path_factory):
 
 
 async def _logs(flow_run_id, wait_for: str) -> list:
-    """The logs of a run, its subflows and their tasks; waits (up to 20 s) for a line holding
-    `wait_for`, as logs reach the server in batches."""
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterParentFlowRunId, LogFilter, LogFilterFlowRunId
-
     async with get_client() as client:
-        children = await client.read_flow_runs(flow_run_filter=FlowRunFilter(
-            parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[flow_run_id])))
-        ids = [flow_run_id, *(c.id for c in children)]
-        deadline = time.monotonic() + 20
-        while True:
-            logs = await client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=ids)), limit=200)
-            if any(wait_for in l.message for l in logs) or time.monotonic() > deadline:
-                return logs
-            await asyncio.sleep(0.5)
+        return await run_logs(client, flow_run_id, wait_for)
 
 
 def test_parent_flow_runs_the_stages_and_publishes_artifacts(mistral_run):

@@ -28,7 +28,7 @@ import yaml
 from flows.errors import InputError
 
 from .conftest import DATA, FIXTURE_SOURCES, tree
-from .harness import assert_nothing_lost, assert_refused, failing_server, invoke
+from .harness import assert_nothing_lost, assert_refused, failing_server, invoke, run_logs
 
 # With pytest-xdist all on one worker: the module's served Prefect server starts once.
 pytestmark = pytest.mark.xdist_group("ui-served")
@@ -251,25 +251,10 @@ def _trigger(served, parameters: dict, deployment: str = "weekly-briefings") -> 
 async def _logs_and_artifacts(api: str, flow_run_id: str, wait_for: str | None = None):
     """The logs of a run and of its subflows (and their tasks), and the run's artifacts."""
     from prefect.client.orchestration import PrefectClient
-    from prefect.client.schemas.filters import (
-        ArtifactFilter,
-        ArtifactFilterFlowRunId,
-        FlowRunFilter,
-        FlowRunFilterParentFlowRunId,
-        LogFilter,
-        LogFilterFlowRunId,
-    )
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 
     async with PrefectClient(api) as client:
-        children = await client.read_flow_runs(flow_run_filter=FlowRunFilter(
-            parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[flow_run_id])))
-        ids = [flow_run_id, *(str(c.id) for c in children)]
-        deadline = time.time() + 20  # logs arrive in batches
-        while True:
-            logs = await client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=ids)), limit=200)
-            if wait_for is None or any(wait_for in l.message for l in logs) or time.time() > deadline:
-                break
-            await asyncio.sleep(1)
+        logs = await run_logs(client, flow_run_id, wait_for)
         artifacts = await client.read_artifacts(artifact_filter=ArtifactFilter(
             flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id])))
         return logs, artifacts

@@ -202,7 +202,7 @@ def iter_jobs(con: duckdb.DuckDBPyConnection, as_of: date, params: dict[str, Any
         if job is None:
             skipped.append(name)
             continue
-        fonts.check_context(name, c)
+        fonts.check_context(name, c)  # a character no bundled font has would print as nothing
         yield name, c, job[2]
 
 
@@ -238,13 +238,7 @@ def render(con: duckdb.DuckDBPyConnection, staging: Path, as_of: date, params: d
     tmp = staging / TMP
     tmp.mkdir(parents=True, exist_ok=True)
     try:
-        for name, c in iter_contexts(con, as_of, params.get("vendors"), params.get("peers"), params.get("profile"),
-                                 params.get("currency")):
-            job = planner.job(name, c)
-            if job is None:
-                skipped.append(name)
-                continue
-            fonts.check_context(name, c)  # a character no bundled font has would print as nothing
+        for job in iter_jobs(con, as_of, params, planner, skipped):
             jobs.append(job)
             if workers > 1 and pool is None and len(jobs) > 1:  # a single briefing renders here
                 pool = start_pool(workers)
