@@ -1,11 +1,15 @@
-"""What the bad-input and UI tests share: applying a corpus case, running a command on a folder
-as a deployment has it, and the two outcomes every refusal must show (one message, nothing lost)."""
+"""What the bad-input, UI and flow tests share: applying a corpus case, running a command on a
+folder as a deployment has it (in this process, or as `vendorbrief` in a new one), the two
+outcomes every refusal must show (one message, nothing lost), a failing HTTP server, and a
+run's Prefect logs."""
 
 from __future__ import annotations
 
 import json
 import re
 import shutil
+import subprocess
+import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -143,3 +147,9 @@ async def run_logs(client, flow_run_id, wait_for: str | None = None) -> list:
         if wait_for is None or any(wait_for in line.message for line in logs) or time.monotonic() > deadline:
             return logs
         await asyncio.sleep(0.5)
+
+
+def vendorbrief(args: list[str], env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess:
+    """`vendorbrief ARGS` in a new process with environment `env`, its output captured."""
+    return subprocess.run([str(Path(sys.executable).parent / "vendorbrief"), *args], env=env, capture_output=True,
+                          text=True, timeout=timeout)

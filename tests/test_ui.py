@@ -28,7 +28,7 @@ import yaml
 from flows.errors import InputError
 
 from .conftest import DATA, FIXTURE_SOURCES, tree
-from .harness import assert_nothing_lost, assert_refused, failing_server, invoke, run_logs
+from .harness import assert_nothing_lost, assert_refused, failing_server, invoke, run_logs, vendorbrief
 
 # With pytest-xdist all on one worker: the module's served Prefect server starts once.
 pytestmark = pytest.mark.xdist_group("ui-served")
@@ -379,11 +379,6 @@ def test_a_served_single_vendor_run_starts_warm_and_renders_only_that_briefing(s
     assert after["openai.pdf"] == before["openai.pdf"] and after["landscape.pdf"] == before["landscape.pdf"]
 
 
-def _vendorbrief(args: list[str], env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([str(Path(sys.executable).parent / "vendorbrief"), *args], env=env, capture_output=True,
-                          text=True, timeout=timeout)
-
-
 def _flow_run_logs(api: str, since: float) -> list[str]:
     """The log lines of the flow runs (and their tasks) that started after `since` (epoch seconds):
     a late batch of an earlier test's run on the shared server is not among them."""
@@ -408,7 +403,7 @@ def test_ingest_debug_shows_the_traceback_in_the_terminal_and_the_prefect_log(se
     shutil.copyfile(fixture_run["warehouse"], tmp_path / "w.duckdb")
     bad = Path(__file__).parent / "data" / "bad" / "litellm" / "truncated.json"
     since = time.time()
-    result = _vendorbrief(["ingest", "litellm", str(bad), "--as-of", "2026-11-20", "--warehouse", str(tmp_path / "w.duckdb"),
+    result = vendorbrief(["ingest", "litellm", str(bad), "--as-of", "2026-11-20", "--warehouse", str(tmp_path / "w.duckdb"),
                    "--out", str(tmp_path / "out"), "--sources", str(FIXTURE_SOURCES), *(["--debug"] if debug else [])],
                   served["env"])
     terminal = result.stdout + result.stderr

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -17,9 +15,9 @@ from flows.errors import InputError
 from flows.warehouse.load import bundled_snapshots
 
 from .conftest import FIXTURE_SOURCES
+from .harness import vendorbrief
 
 AS_OF = "2026-11-29"
-BIN = Path(sys.executable).parent
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -91,10 +89,6 @@ def test_a_single_vendor_renders_in_the_flow_process(tmp_path, monkeypatch):
 # ---- slow: whole runs and a real server -----------------------------------------------------
 
 
-def _run(args: list[str], env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "vendorbrief"), *args], env=env, capture_output=True, text=True, timeout=timeout)
-
-
 @pytest.mark.slow
 def test_a_failed_run_leaves_nothing_in_the_system_temporary_directory(tmp_path, request):
     """A run stopped by its quality gate, with TMPDIR an empty folder: it stays empty (a run that
@@ -108,7 +102,7 @@ def test_a_failed_run_leaves_nothing_in_the_system_temporary_directory(tmp_path,
     facts = sources / "vendors" / "mistral.yaml"
     facts.write_text(facts.read_text().replace("    post_money_valuation: 2000000000\n",
                                                "    post_money_valuation: 100000000\n"))
-    failed = _run(["run", "--warehouse", str(tmp_path / "w.duckdb"), "--out", str(tmp_path / "out"), "--sources",
+    failed = vendorbrief(["run", "--warehouse", str(tmp_path / "w.duckdb"), "--out", str(tmp_path / "out"), "--sources",
                    str(sources), "--as-of", AS_OF, "--formats", "pdf", "--plain"], env)
     assert failed.returncode == 1 and "error-severity expectation" in failed.stdout + failed.stderr
     assert list(systmp.iterdir()) == []
